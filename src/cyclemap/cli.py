@@ -1,0 +1,202 @@
+"""The command line: a thin face over the library.
+
+Each command parses its options, calls one library function and prints the
+result. Errors from the library (:class:`~cyclemap.errors.CyclemapError`)
+are translated here, once, into a one-line message and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import CyclemapError
+from .ingest import ReadOptions, get_reader, read_turns, readers
+from .summary import ChatSummary, summarize
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_INPUT = 1  # the input (or the options) cannot be used
+EXIT_INTERNAL = 70  # a fault of cyclemap's own
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"cyclemap: error: {message}", err=True)
+    sys.exit(code)
+
+
+def friendly_errors(command: F) -> F:
+    """Turn library errors into one line on stderr; never show a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CyclemapError as error:
+            _fail(str(error), EXIT_INPUT)
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader of our output went away (e.g. `| head`)
+            sys.exit(0)
+        except MemoryError:
+            _fail("out of memory; try a smaller file or --fast", EXIT_INTERNAL)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as error:  # noqa: BLE001 - the edge: one line, never a traceback
+            _fail(f"internal error ({type(error).__name__}: {error}); please report it", EXIT_INTERNAL)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _warn(message: str) -> None:
+    click.echo(f"cyclemap: warning: {message}", err=True)
+
+
+def _read_options(dayfirst: bool | None, chat: str | None, owner: str | None) -> ReadOptions:
+    return ReadOptions(dayfirst=dayfirst, chat=chat, owner=owner, warn=_warn)
+
+
+def input_options(command: F) -> F:
+    """The options every command that reads a chat shares."""
+    command = click.option("--owner", metavar="NAME", help="The phone owner's name, for SMS backups that only say 'me'.")(command)
+    command = click.option("--chat", metavar="NAME", help="Which chat to take from an export that holds many (Telegram full export).")(command)
+    command = click.option(
+        "--dayfirst/--monthfirst",
+        default=None,
+        help="Date order when the file cannot tell (e.g. only 01/02/24-style dates). Default: infer.",
+    )(command)
+    command = click.option(
+        "--format",
+        "format_name",
+        default="auto",
+        show_default=True,
+        metavar="auto|NAME",
+        help="The export format; 'auto' detects it from the content. See 'cyclemap formats'.",
+    )(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="cyclemap")
+def main() -> None:
+    """cyclemap: see the pursue-withdraw cycle in a couple's own conversations.
+
+    Everything runs on this machine; nothing is sent anywhere.
+
+    \b
+    Examples:
+      cyclemap demo                              # try it on the bundled sample
+      cyclemap formats                           # which chat exports it reads
+      cyclemap parse "WhatsApp Chat with Sam.zip" > chat.jsonl
+      cyclemap summary chat.txt                  # who wrote how much and when
+    """
+
+
+@main.command()
+@input_options
+@click.argument("path", type=click.Path(path_type=Path))
+@friendly_errors
+def parse(path: Path, format_name: str, dayfirst: bool | None, chat: str | None, owner: str | None) -> None:
+    """Read a chat export or transcript and write its turns as JSON Lines.
+
+    One JSON object per message, in conversation order, with id, time (ISO
+    8601, naive local time where the export has no zone), speaker (null for
+    system lines), text (exactly as written), kind (message, media or system),
+    reply_to and conversation.
+
+    \b
+    Examples:
+      cyclemap parse "WhatsApp Chat with Alex.txt" > chat.jsonl
+      cyclemap parse result.json --format telegram --chat "Alex"
+      cyclemap parse chat.txt --dayfirst | jq -r .text
+    """
+    out = sys.stdout
+    for turn in read_turns(path, format_name, _read_options(dayfirst, chat, owner)):
+        out.write(json.dumps(turn.to_json(), ensure_ascii=False))
+        out.write("\n")
+    out.flush()
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="List the formats as JSON.")
+@friendly_errors
+def formats(as_json: bool) -> None:
+    """List the formats cyclemap reads, with an example of each.
+
+    \b
+    Example:
+      cyclemap formats
+    """
+    known = readers()
+    if as_json:
+        rows = [{"name": r.name, "title": r.title, "example": r.example, "writable": r.writable} for r in known.values()]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for reader in known.values():
+        click.echo(click.style(reader.name, bold=True) + f"  {reader.title}" + ("  [read and write]" if reader.writable else ""))
+        for line in reader.example.splitlines():
+            click.echo(f"    {line}")
+        click.echo()
+
+
+def _print_summary(name: str, summary: ChatSummary) -> None:
+    click.echo(click.style(name, bold=True))
+    span = ""
+    if summary.first and summary.last:
+        span = f", {summary.first:%Y-%m-%d} to {summary.last:%Y-%m-%d}"
+    click.echo(f"  {summary.turns} turns ({summary.system} system lines){span}")
+    for person in sorted(summary.people.values(), key=lambda p: -p.messages):
+        when = ""
+        if person.busiest_hour is not None:
+            when = f", most often around {person.busiest_hour:02d}:00"
+        click.echo(
+            f"  {person.name}: {person.messages} messages, {person.words} words"
+            f"{f', {person.media} media' if person.media else ''}{when}"
+        )
+
+
+@main.command()
+@input_options
+@click.argument("path", type=click.Path(path_type=Path))
+@friendly_errors
+def summary(path: Path, format_name: str, dayfirst: bool | None, chat: str | None, owner: str | None) -> None:
+    """Print who wrote how much and when.
+
+    \b
+    Example:
+      cyclemap summary "WhatsApp Chat with Alex.txt"
+    """
+    _print_summary(path.name, summarize(read_turns(path, format_name, _read_options(dayfirst, chat, owner))))
+
+
+def sample_paths() -> list[Path]:
+    """The sample conversations bundled with the package."""
+    folder = resources.files("cyclemap") / "samples"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.is_file() and not p.name.startswith(("_", ".")) and p.name != "README.md")
+
+
+@main.command()
+@friendly_errors
+def demo() -> None:
+    """Run cyclemap on the bundled sample conversations.
+
+    \b
+    Example:
+      cyclemap demo
+    """
+    for path in sample_paths():
+        _print_summary(path.name, summarize(read_turns(path, "auto", _read_options(None, None, None))))
+        click.echo()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
