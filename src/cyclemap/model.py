@@ -21,7 +21,9 @@ class Turn:
 
     ``time`` is naive local time where the export has no zone, aware otherwise;
     ``speaker`` is None for system lines; ``text`` is exactly as written except
-    that direction marks and byte-order marks are removed.
+    that direction marks and byte-order marks are removed. ``offset`` is the
+    start in seconds from the beginning of a recording, for transcripts that
+    only know that (WebVTT, SRT, stamped plain text).
     """
 
     id: str
@@ -31,6 +33,7 @@ class Turn:
     kind: TurnKind = "message"
     reply_to: str | None = None
     conversation: str | None = None
+    offset: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of ``cyclemap parse`` (keys in a stable order)."""
@@ -42,6 +45,7 @@ class Turn:
             "kind": self.kind,
             "reply_to": self.reply_to,
             "conversation": self.conversation,
+            "offset": self.offset,
         }
 
     @classmethod
@@ -63,6 +67,9 @@ class Turn:
         speaker = data.get("speaker")
         reply_to = data.get("reply_to")
         conversation = data.get("conversation")
+        offset = data.get("offset")
+        if offset is not None and (isinstance(offset, bool) or not isinstance(offset, (int, float))):
+            raise ValueError("offset must be a number of seconds or null")
         return cls(
             id=str(data.get("id", "")),
             time=time,
@@ -71,6 +78,7 @@ class Turn:
             kind=kind,
             reply_to=None if reply_to is None else str(reply_to),
             conversation=None if conversation is None else str(conversation),
+            offset=None if offset is None else float(offset),
         )
 
 

@@ -134,7 +134,12 @@ def detect(path: Path) -> Reader:
     found = sample(path)
     best: tuple[float, str] = (0.0, "")
     for name, reader in readers().items():
-        score = reader.sniff(found)
+        try:
+            score = reader.sniff(found)
+        except InputError:
+            raise
+        except (ValueError, RecursionError, LookupError, TypeError, AttributeError, OSError):
+            score = 0.0  # hostile or odd content is not this reader's; say so below
         if score > best[0]:
             best = (score, name)
     if best[0] <= 0.0:

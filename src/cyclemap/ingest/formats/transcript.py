@@ -1,0 +1,144 @@
+"""Plain-text transcripts: ``Name: text`` lines, optionally stamped ``[hh:mm:ss]``.
+
+This is how therapists, researchers and transcription tools most often write
+a conversation down. A line without a speaker continues the turn before it
+(a long utterance wrapped over lines); lines before the first speaker (a
+title, a date) are kept as a system turn so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ...model import Turn
+from ..registry import Reader, Sample, register
+from ..source import ReadOptions, Source, strip_marks
+
+# "[00:01:02]", "[1:02]", "(00:01:02.5)" or "00:01:02 " before the speaker.
+STAMP = r"(?:[\[(](?P<stamp>\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?)[\])]|(?P<bare>\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?))"
+# A speaker label: short, starting with a letter, no sentence punctuation.
+SPEAKER = r"(?P<speaker>[^\W\d_][\w .'’\-()&/]{0,38}?)"
+SPEAKER_LINE = re.compile(rf"^\s*(?:{STAMP}\s*)?{SPEAKER}\s*:\s?(?P<text>.*)$")
+# Words that end in a colon at the start of ordinary prose, not speakers.
+NOT_SPEAKERS = frozenset({"note", "notes", "ps", "p.s", "re", "subject", "http", "https", "warning", "todo"})
+
+
+def stamp_seconds(stamp: str) -> float:
+    """'01:02:03.5' -> 3723.5; '1:02' -> 62."""
+    seconds = 0.0
+    for part in stamp.replace(",", ".").split(":"):
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def split_speaker(line: str) -> tuple[str | None, str, float | None]:
+    """Split a transcript line into (speaker, text, offset); speaker None when there is none."""
+    match = SPEAKER_LINE.match(line)
+    if not match:
+        return None, line, None
+    speaker = match.group("speaker").strip()
+    if speaker.lower() in NOT_SPEAKERS or len(speaker.split()) > 4:
+        return None, line, None
+    stamp = match.group("stamp") or match.group("bare")
+    return speaker, match.group("text"), stamp_seconds(stamp) if stamp else None
+
+
+def is_stamped(lines: Iterable[str]) -> bool:
+    """Whether most speaker lines carry a time stamp (then an unstamped 'Couple: ...'
+    line at the top is a header, not somebody speaking)."""
+    stamped = unstamped = 0
+    for line in lines:
+        speaker, _, offset = split_speaker(line)
+        if speaker is not None:
+            if offset is None:
+                unstamped += 1
+            else:
+                stamped += 1
+    return stamped > 0 and stamped >= 4 * unstamped
+
+
+def turns_from_lines(lines: Iterable[tuple[int, str]], *, stamped: bool = False) -> Iterator[Turn]:
+    """Group (number, line) pairs into turns; shared by the text and DOCX readers.
+
+    With ``stamped``, lines before the first stamped speaker line are a header.
+    """
+    speaker: str | None = None
+    parts: list[str] = []
+    offset: float | None = None
+    preamble: list[str] = []
+    count = 0
+    pending_blank = 0
+
+    def flush() -> Turn:
+        nonlocal count
+        count += 1
+        return Turn(id=str(count), time=None, speaker=speaker, text="\n".join(parts), offset=offset)
+
+    for _number, raw in lines:
+        line = strip_marks(raw)
+        if not line.strip():
+            pending_blank += 1
+            continue
+        who, text, when = split_speaker(line)
+        if stamped and speaker is None and when is None:
+            who = None
+            text = line
+        if who is None:
+            if speaker is None:
+                preamble.append(line.strip())
+            else:
+                parts.extend([""] * min(pending_blank, 1))  # keep paragraph breaks inside a turn
+                parts.append(line.strip())
+            pending_blank = 0
+            continue
+        if speaker is None and preamble:
+            count += 1
+            yield Turn(id=str(count), time=None, speaker=None, text="\n".join(preamble), kind="system")
+            preamble = []
+        if speaker is not None:
+            yield flush()
+        speaker, parts, offset, pending_blank = who, [text.strip()], when, 0
+    if speaker is not None:
+        yield flush()
+    elif preamble:
+        count += 1
+        yield Turn(id=str(count), time=None, speaker=None, text="\n".join(preamble), kind="system")
+
+
+def looks_like_transcript(lines: list[str]) -> float:
+    """Share of non-blank lines that start with a speaker label, scaled to a score."""
+    content = [line for line in lines if line.strip()]
+    if len(content) < 2:
+        return 0.0
+    labelled = [split_speaker(line)[0] for line in content]
+    named = [name for name in labelled if name]
+    if len(named) < 2 or len(set(named)) < 2 and len(named) < 4:
+        return 0.0
+    share = len(named) / len(content)
+    return 0.5 * share if share >= 0.5 else 0.0
+
+
+@register
+class PlainTranscriptReader(Reader):
+    name = "transcript"
+    title = "Plain-text transcript: 'Name: text' lines, optional [hh:mm:ss] stamps"
+    example = "[00:00:03] Therapist: What happened on Sunday?\n[00:00:07] Sam: I asked if we could talk and Alex left the room."
+
+    def sniff(self, sample: Sample) -> float:
+        if sample.is_dir or sample.is_zip or b"\x00" in sample.head[:4096]:
+            return 0.0
+        lines = sample.text.splitlines()[:60]
+        if lines and lines[0].strip().upper().startswith("WEBVTT"):
+            return 0.0
+        return looks_like_transcript(lines[:-1] if len(sample.head) >= 64 * 1024 else lines)
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:
+        source = Source(path)
+        head = []
+        for _number, line in source.iter_lines():
+            head.append(line)
+            if len(head) >= 200:
+                break
+        yield from turns_from_lines(source.iter_lines(), stamped=is_stamped(head))
