@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import CyclemapError
+from .errors import CyclemapError, UsageError
 from .ingest import ReadOptions, get_reader, read_turns, readers
 from .summary import ChatSummary, summarize
 
@@ -182,6 +182,40 @@ def sample_paths() -> list[Path]:
     """The sample conversations bundled with the package."""
     folder = resources.files("cyclemap") / "samples"
     return sorted(Path(str(p)) for p in folder.iterdir() if p.is_file() and not p.name.startswith(("_", ".")) and p.name != "README.md")
+
+
+@main.command("eval")
+@click.argument("labelled", type=click.Path(path_type=Path))
+@click.option("--predictions", type=click.Path(path_type=Path), help="A JSON Lines file with one {'move': ...} per labelled turn, same order.")
+@click.option("--model", metavar="NAME", help="A registered model to run (see --list-models). Default: the shipped default model.")
+@click.option("--list-models", is_flag=True, help="List the registered models and exit.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@friendly_errors
+def eval_command(labelled: Path, predictions: Path | None, model: str | None, list_models: bool, as_json: bool) -> None:
+    """Score move labels against a labelled JSON Lines file, beside two baselines.
+
+    Prints accuracy, macro-F1 over the four moves, Cohen's kappa, per-move and
+    per-cue precision/recall/F1 and the confusion matrix, for the model or the
+    predictions file and, on the same data, a majority-class and a keyword
+    baseline.
+
+    \b
+    Examples:
+      cyclemap eval corpus/dev.jsonl
+      cyclemap eval corpus/test.jsonl --model keywords.v1 --json
+      cyclemap eval coded.jsonl --predictions predicted.jsonl
+    """
+    from .evaluation import evaluate
+    from .evaluation.text import format_report
+    from .moves import available_models
+
+    if list_models:
+        click.echo("\n".join(available_models()))
+        return
+    if predictions is not None and model is not None:
+        raise UsageError("give --predictions or --model, not both")
+    report = evaluate(labelled, model=model, predictions=predictions)
+    click.echo(json.dumps(report.to_json(), indent=2) if as_json else format_report(report))
 
 
 @main.command()

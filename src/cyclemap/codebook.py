@@ -97,10 +97,17 @@ class LabelError(ValueError):
     """A move, cue or flag that is not in the codebook, or a cue of another move."""
 
 
-def check_label(move: str, cue: str | None, flags: list[str] | tuple[str, ...] = ()) -> None:
+def check_label(
+    move: str,
+    cue: str | None,
+    flags: list[str] | tuple[str, ...] = (),
+    *,
+    require_cue: bool = True,
+) -> None:
     """Raise :class:`LabelError` unless ``move``/``cue``/``flags`` follow the codebook.
 
-    A non-neutral move needs one of its own cues; ``neutral`` takes no cue.
+    A non-neutral move needs one of its own cues (unless ``require_cue`` is
+    False, for data coded by move only); ``neutral`` takes no cue.
     """
     try:
         parsed = Move(move)
@@ -113,8 +120,9 @@ def check_label(move: str, cue: str | None, flags: list[str] | tuple[str, ...] =
             raise LabelError(f"'neutral' takes no cue, got {cue!r}")
     else:
         if not cue:
-            raise LabelError(f"move {move!r} needs a cue: one of {', '.join(cues_of(parsed))}")
-        if CUES.get(cue) is not parsed:
+            if require_cue:
+                raise LabelError(f"move {move!r} needs a cue: one of {', '.join(cues_of(parsed))}")
+        elif CUES.get(cue) is not parsed:
             raise LabelError(
                 f"cue {cue!r} does not belong to move {move!r}; "
                 f"expected one of {', '.join(cues_of(parsed))}"

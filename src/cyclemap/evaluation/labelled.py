@@ -1,0 +1,109 @@
+"""Reading labelled turns (the corpus, a coder's file) and prediction files, strictly.
+
+A labelled file is JSON Lines, one turn per line, with ``speaker``, ``text``
+and ``move``, optionally ``cue``, ``safety`` (a list of flags), ``conversation``,
+``time`` and ``hard_negative``. Anything that would make a score wrong (an
+unknown label, a missing field, a broken line) stops with the line named.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..codebook import LabelError, check_label
+from ..errors import InputError
+from ..ingest.source import Source
+from ..model import Turn
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledTurn:
+    turn: Turn
+    move: str
+    cue: str | None
+    safety: tuple[str, ...]
+    hard_negative: bool
+    line: int
+
+
+def _objects(path: Path) -> Iterator[tuple[int, dict]]:
+    source = Source(path)
+    for number, line in source.iter_lines():
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise source.error(f"broken JSON line: {error.msg}", line=number) from None
+        except RecursionError:
+            raise source.error("JSON nested too deeply", line=number) from None
+        if not isinstance(data, dict):
+            raise source.error("each line must be a JSON object", line=number)
+        yield number, data
+
+
+def read_labelled(path: str | Path) -> list[LabelledTurn]:
+    """All labelled turns of ``path``; InputError naming the line on any problem."""
+    path = Path(path)
+    rows: list[LabelledTurn] = []
+    for number, data in _objects(path):
+        for required in ("text", "move"):
+            if required not in data:
+                raise InputError(path, f"missing field {required!r}", line=number)
+        if not isinstance(data["text"], str):
+            raise InputError(path, "field 'text' must be a string", line=number)
+        cue = data.get("cue") or None
+        safety = data.get("safety") or []
+        if not isinstance(safety, list):
+            raise InputError(path, "field 'safety' must be a list of flags", line=number)
+        try:
+            check_label(data["move"], cue, safety, require_cue=False)
+        except LabelError as error:
+            raise InputError(path, str(error), line=number) from None
+        try:
+            turn = Turn.from_json({**data, "id": data.get("id", data.get("turn", number))})
+        except ValueError as error:
+            raise InputError(path, str(error), line=number) from None
+        rows.append(
+            LabelledTurn(turn, data["move"], cue, tuple(safety), bool(data.get("hard_negative")), number)
+        )
+    if not rows:
+        raise InputError(path, "no labelled turns in the file")
+    return rows
+
+
+def group_dialogues(rows: list[LabelledTurn]) -> list[list[LabelledTurn]]:
+    """Consecutive turns of one ``conversation`` form a dialogue (the whole file if unnamed)."""
+    dialogues: list[list[LabelledTurn]] = []
+    current: str | None | object = object()
+    for row in rows:
+        if row.turn.conversation != current:
+            dialogues.append([])
+            current = row.turn.conversation
+        dialogues[-1].append(row)
+    return dialogues
+
+
+def read_predictions(path: str | Path, expected: int) -> list[tuple[str, str | None]]:
+    """(move, cue) per line of a predictions file, which must have ``expected`` lines."""
+    path = Path(path)
+    found: list[tuple[str, str | None]] = []
+    for number, data in _objects(path):
+        if "move" not in data:
+            raise InputError(path, "missing field 'move'", line=number)
+        cue = data.get("cue") or None
+        try:
+            check_label(data["move"], cue, require_cue=False)
+        except LabelError as error:
+            raise InputError(path, str(error), line=number) from None
+        found.append((data["move"], cue))
+    if len(found) != expected:
+        raise InputError(
+            path,
+            f"has {len(found)} predictions for {expected} labelled turns",
+            hint="a predictions file needs one line per labelled turn, in the same order",
+        )
+    return found

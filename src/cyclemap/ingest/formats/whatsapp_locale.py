@@ -1,0 +1,196 @@
+"""What WhatsApp writes in each language: clock words, media placeholders, system lines.
+
+The WhatsApp reader (:mod:`.whatsapp`) keeps the line grammar; this module
+keeps the words. Everything here is matched case-insensitively against text
+whose direction marks are already removed, and loosely on purpose: the apps
+change a word or a full stop between versions, and a pattern that names the
+distinctive words survives that. Languages covered: English, German,
+Spanish, French, Portuguese (Brazil and Portugal), Italian and Dutch, plus
+the clock words of a few more.
+
+Sources: exports seen in other projects' tests and code (whatstk,
+chat-miner, whatsapp-chat-parser) and the apps' own wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- Clock words --------------------------------------------------------------
+
+#: Meridiem written after the time: "PM", "pm", "p.m.", "p. m.", "p.\u00a0m.",
+#: German "nachm.", Greek "μ.μ.", Arabic "م", Japanese/Chinese/Korean words.
+MERIDIEM_AFTER = (
+    r"[AaPp]\.?[ \u00a0\u202f]?[Mm]\.?"
+    r"|vorm\.|nachm\."
+    r"|π\.?[ \u00a0\u202f]?μ\.?|μ\.?[ \u00a0\u202f]?μ\.?"
+    r"|ص|م"
+    r"|上午|下午|午前|午後|오전|오후"
+)
+#: Meridiem written before the time (Chinese, Japanese, Korean).
+MERIDIEM_BEFORE = r"上午|下午|午前|午後|오전|오후"
+
+_AM = {"am", "vorm", "πμ", "ص", "上午", "午前", "오전"}
+_PM = {"pm", "nachm", "μμ", "م", "下午", "午後", "오후"}
+_MERIDIEM_NOISE = str.maketrans("", "", ". \u00a0\u202f")
+
+
+def is_pm(word: str) -> bool:
+    """Whether a meridiem word (as matched by the patterns above) means afternoon."""
+    key = word.translate(_MERIDIEM_NOISE).lower()
+    if key in _PM:
+        return True
+    if key in _AM:
+        return False
+    raise ValueError(f"unknown meridiem {word!r}")  # the patterns and sets disagree
+
+
+# --- Media placeholders -------------------------------------------------------
+
+# Android, without media: "<Media omitted>" and its translations. Any
+# "<... word>" whose last word says "left out" counts, so "<Video message
+# omitted>" and "<View once voice message omitted>" do too.
+_LEFT_OUT = (
+    r"omitted|ausgeschlossen|weggelassen|ausgelassen"
+    r"|omitid[oa]s?|omis|omise?s?|absente?s?|retir[ée]e?s?"
+    r"|ocult[oa]s?|ocultad[oa]s?"
+    r"|omess[aoie]|esclus[aoie]"
+    r"|weggelaten"
+)
+_ANDROID_OMITTED = rf"<[^<>\n]{{0,60}}?\b(?:{_LEFT_OUT})\s*>"
+
+# iOS, without media: "image omitted", "Bild weggelassen", "imagen omitida",
+# "image absente", "imagem ocultada", "immagine omessa", "afbeelding
+# weggelaten" ...; documents add their name first ("Lease.pdf • 3 pages
+# document omitted").
+_MEDIA_NOUNS = (
+    r"image|photo|video|audio|sticker|gif|document|contact card|voice message"
+    r"|bild|foto|audiodatei|dokument|kontaktkarte|kontakt"
+    r"|imagen|v[íi]deo|documento|tarjeta de contacto|contacto|pegatina"
+    r"|vid[ée]o|autocollant|carte de contact|contact"
+    r"|imagem|[áa]udio|figurinha|adesivo|cart[ãa]o de contato|contato"
+    r"|immagine|scheda contatto|contatto"
+    r"|afbeelding|contactkaart"
+)
+_IOS_OMITTED = rf"(?:[^\n]*\s•\s[^\n]*?)?(?:{_MEDIA_NOUNS})\s(?:{_LEFT_OUT})"
+
+# iOS, with media: "<attached: 00000012-PHOTO-2023-01-01-10-00-00.jpg>",
+# "<Anhang: …>", "<adjunto: …>", "<pièce jointe : …>", "<anexo: …>", ...
+_IOS_ATTACHED = r"<[^<>:\n]{2,40}:\s*[^<>\n]+\.\w{1,8}>"
+
+# Android, with media: "IMG-20230101-WA0001.jpg (file attached)" and its
+# translations; a caption, if any, follows on the next lines.
+_ATTACHED_WORDS = (
+    r"file attached|datei angeh[äa]ngt|archivo adjunto|fichier joint"
+    r"|arquivo anexado|ficheiro anexado|anexo|file allegato|allegato"
+    r"|bestand bijgevoegd"
+)
+_ANDROID_ATTACHED = (
+    rf"[^\n]+\.\w{{1,8}} \((?:{_ATTACHED_WORDS})\)"
+    r"|(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.\w{1,8} \([^()\n]{2,40}\)"
+)
+
+MEDIA = re.compile(
+    rf"{_ANDROID_OMITTED}|{_IOS_OMITTED}|{_IOS_ATTACHED}|{_ANDROID_ATTACHED}",
+    re.IGNORECASE,
+)
+
+
+# --- Per-person events: system lines that keep their speaker ----------------
+
+#: "This message was deleted" / "You deleted this message" and translations.
+DELETED = re.compile(
+    r"(?:this message was deleted|you deleted this message"
+    r"|diese nachricht wurde gel[öo]scht|du hast diese nachricht gel[öo]scht"
+    r"|se elimin[óo] este mensaje|eliminaste este mensaje|este mensaje fue eliminado"
+    r"|ce message a [ée]t[ée] supprim[ée]|vous avez supprim[ée] ce message"
+    r"|esta mensagem foi (?:apagada|eliminada)|voc[êe] apagou esta mensagem"
+    r"|apagou esta mensagem|eliminou esta mensagem|mensagem apagada"
+    r"|questo messaggio [èe] stato eliminato|hai eliminato questo messaggio"
+    r"|dit bericht is verwijderd|je hebt dit bericht verwijderd|u hebt dit bericht verwijderd"
+    r")\.?",
+    re.IGNORECASE,
+)
+
+#: Missed calls, as iOS writes them under the caller's name ("Missed voice
+#: call", sometimes followed by ", Tap to call back").
+MISSED_CALL = re.compile(
+    r"(?:missed (?:group )?(?:voice|video) call"
+    r"|verpasster (?:gruppen)?(?:sprach|video)anruf"
+    r"|(?:llamada(?: de voz)?|videollamada) perdida"
+    r"|appel (?:vocal|vid[ée]o) manqu[ée]"
+    r"|(?:chamada|liga[çc][ãa]o) de (?:voz|v[íi]deo) perdida"
+    r"|(?:chiamata vocale|videochiamata) persa"
+    r"|gemiste (?:spraak|video|audio)-?oproep"
+    r")\b.*",
+    re.IGNORECASE,
+)
+
+
+# --- Chat events: system lines with no speaker ---------------------------------
+
+#: The end-to-end encryption notice at the top of every chat. iOS writes it
+#: under the chat's name ("Alex: Messages and calls are end-to-end encrypted").
+ENCRYPTION = re.compile(
+    r"(?:messages|nachrichten|los mensajes|mensajes|les messages|as mensagens|mensagens"
+    r"|i messaggi|berichten)\b.{0,160}?"
+    r"(?:end-to-end|ende-zu-ende|extremo a extremo|de bout en bout|ponta a ponta"
+    r"|ponto a ponto|ponto-a-ponto)",
+    re.IGNORECASE,
+)
+
+#: Group, security-code and disappearing-message events. Matched only where
+#: the line is already known to be a system line of iOS (its text starts with
+#: a left-to-right mark) or, for Android, to find where a group subject with
+#: a colon starts; so it may be broad.
+CHAT_EVENT = re.compile(
+    r"\b(?:"
+    # English
+    r"created (?:group|this group)|added|removed|left|joined using|changed the subject"
+    r"|changed (?:this group's|the group) (?:icon|name|description|settings)|deleted this group's icon"
+    r"|changed (?:their|his|her) phone number|security code|disappearing messages|were added|was added"
+    r"|is now an admin|now an admin"
+    # German
+    r"|hat die gruppe|hat den betreff|hat das gruppenbild|hat die gruppenbeschreibung|hinzugef[üu]gt"
+    r"|entfernt|verlassen|beigetreten|sicherheitscode|sicherheitsnummer|selbstl[öo]schende"
+    # Spanish
+    r"|cre[óo] el grupo|a[ñn]adi[óo]|agreg[óo]|elimin[óo] a|sali[óo]|se uni[óo]|cambi[óo] el asunto"
+    r"|cambi[óo] (?:el nombre|la foto|el [íi]cono|la descripci[óo]n)|c[óo]digo de seguridad"
+    r"|mensajes temporales"
+    # French
+    r"|a cr[ée]{2} le groupe|a ajout[ée]|a retir[ée]|est parti|a quitt[ée]|a rejoint"
+    r"|a (?:modifi[ée]|chang[ée]) (?:le sujet|le nom|la photo|l'ic[ôo]ne|la description)"
+    r"|code de s[ée]curit[ée]|messages [ée]ph[ée]m[èe]res"
+    # Portuguese
+    r"|criou o grupo|criou este grupo|adicionou|removeu|saiu|entrou usando"
+    r"|(?:mudou|alterou) (?:o assunto|o nome|a imagem|o [íi]cone|a descri[çc][ãa]o)"
+    r"|c[óo]digo de seguran[çc]a|mensagens tempor[áa]rias"
+    # Italian
+    r"|ha creato il gruppo|ha aggiunto|ha rimosso|[èe] uscit[oa]|ha abbandonato|si [èe] unit[oa]"
+    r"|ha (?:cambiato|modificato) (?:l'oggetto|il nome|l'immagine|la descrizione)"
+    r"|codice di sicurezza|messaggi effimeri"
+    # Dutch
+    r"|heeft groep|heeft .{1,80} toegevoegd|heeft .{1,80} verwijderd|is vertrokken|heeft de groep verlaten"
+    r"|neemt deel|heeft (?:het onderwerp|de groepsnaam|het groepsicoon|de groepsafbeelding"
+    r"|de groepsbeschrijving)|beveiligingscode|verdwijnende berichten"
+    r")",
+    re.IGNORECASE,
+)
+
+#: Android group events whose quoted subject may hold ": " and so look like
+#: "Name: text"; they start with the actor and one of these phrases, then a
+#: quotation mark.
+SUBJECT_EVENT = re.compile(
+    r"(?:created group|changed the subject|changed the group name|changed this group's name"
+    r"|hat die gruppe|hat den betreff|hat den gruppennamen"
+    r"|cre[óo] el grupo|cambi[óo] el asunto|cambi[óo] el nombre"
+    r"|a cr[ée]{2} le groupe|a (?:modifi[ée]|chang[ée]) (?:le sujet|le nom)"
+    r"|criou o grupo|(?:mudou|alterou) (?:o assunto|o nome)"
+    r"|ha creato il gruppo|ha (?:cambiato|modificato) (?:l'oggetto|il nome)"
+    r"|heeft groep|heeft (?:het onderwerp|de groepsnaam)"
+    r")[^\"“„«]{0,80}[\"“„«]",
+    re.IGNORECASE,
+)
+
+#: Quotation marks WhatsApp puts around a group subject, in any language.
+SUBJECT_QUOTES = "\"“„«"

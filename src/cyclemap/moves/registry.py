@@ -1,0 +1,79 @@
+"""The estimator contract every move model follows, and versioned registered names.
+
+Models follow scikit-learn's conventions: keyword-only ``__init__`` that only
+stores parameters, ``fit`` returns ``self``, learned state in attributes
+ending in ``_``, ``predict`` refuses to run unfitted. A registered name such
+as ``keywords.v1`` never changes meaning; a new behaviour gets a new version.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import ClassVar, TypeVar
+
+from ..errors import UsageError
+from ..model import Turn
+from .label import MoveLabel
+
+#: One conversation: its turns in order (the context a model may use is the turns before each).
+Dialogue = Sequence[Turn]
+
+
+class NotFittedError(RuntimeError):
+    """predict() was called before fit()."""
+
+
+class MoveModel(ABC):
+    """Labels every turn of every conversation with a :class:`MoveLabel`."""
+
+    #: The registered, versioned name.
+    name: ClassVar[str]
+
+    @abstractmethod
+    def fit(self, dialogues: Sequence[Dialogue], labels: Sequence[Sequence[MoveLabel]]) -> MoveModel:
+        """Learn from labelled conversations; returns self."""
+
+    @abstractmethod
+    def predict(self, dialogues: Sequence[Dialogue]) -> list[list[MoveLabel]]:
+        """One label per turn, conversation by conversation; no side effects."""
+
+    def _check_fitted(self, attribute: str) -> None:
+        if not hasattr(self, attribute):
+            raise NotFittedError(f"{type(self).__name__} is not fitted yet; call fit() first")
+
+
+#: The model ``eval`` and ``classify`` use when none is named.
+DEFAULT_MODEL = "keywords.v1"
+
+M = TypeVar("M", bound=type[MoveModel])
+_MODELS: dict[str, Callable[[], MoveModel]] = {}
+
+
+def register_model(name: str) -> Callable[[M], M]:
+    """Class decorator: make a model available under a versioned name."""
+
+    def decorate(cls: M) -> M:
+        if name in _MODELS:
+            raise RuntimeError(f"two models are called {name!r}")
+        _MODELS[name] = cls
+        return cls
+
+    return decorate
+
+
+def _load_builtin() -> None:
+    from . import baselines  # noqa: F401  (registers its models)
+
+
+def available_models() -> list[str]:
+    _load_builtin()
+    return sorted(_MODELS)
+
+
+def make_model(name: str) -> MoveModel:
+    """A new, unfitted instance of the model registered under ``name``."""
+    _load_builtin()
+    if name not in _MODELS:
+        raise UsageError(f"unknown model {name!r}", hint=f"known models: {', '.join(sorted(_MODELS))}")
+    return _MODELS[name]()
