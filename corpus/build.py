@@ -166,6 +166,35 @@ def read_tree(root: Path) -> list[Conversation]:
     return conversations
 
 
+ADJUDICATED = ROOT / "agreement" / "adjudicated.tsv"
+
+
+def apply_adjudication(conversations: list[Conversation], path: Path = ADJUDICATED) -> int:
+    """Replace first-pass labels by the adjudicated ones (conversation, turn, label, reason)."""
+    if not path.is_file():
+        return 0
+    by_id = {c.id: c for c in conversations}
+    changed = 0
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) < 3:
+            raise SourceError(f"{path}:{number}: expected conversation, turn, label, reason separated by tabs")
+        conversation = by_id.get(fields[0])
+        if conversation is None or not fields[1].isdigit() or int(fields[1]) >= len(conversation.turns):
+            raise SourceError(f"{path}:{number}: no turn {fields[1]} in conversation {fields[0]}")
+        try:
+            move, cue, flags, hard = _parse_label(fields[2])
+        except SourceError as error:
+            raise SourceError(f"{path}:{number}: {error}") from None
+        turn = conversation.turns[int(fields[1])]
+        if (turn["move"], turn["cue"], turn["safety"]) != (move, cue, flags):
+            changed += 1
+        turn.update(move=move, cue=cue, safety=flags, hard_negative=hard or turn["hard_negative"] and not flags)
+    return changed
+
+
 def split_of(conversation_id: str) -> str:
     """A stable split by a hash of the conversation id (70/15/15)."""
     bucket = int(hashlib.sha256(conversation_id.encode()).hexdigest(), 16) % 100
@@ -235,9 +264,11 @@ def main(argv: list[str] | None = None) -> int:
             print_counts(conversations)
             return 0
         conversations = read_tree(ROOT / "src")
+        changed = apply_adjudication(conversations)
     except SourceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    print(f"adjudication changed {changed} first-pass labels")
     compile_corpus(conversations, ROOT)
     print_counts(conversations)
     for name, _ in SPLIT_SHARES:

@@ -1,0 +1,452 @@
+"""WhatsApp chat exports: the ``.txt`` file, or the ``.zip`` the app shares.
+
+Every message starts with a header line; lines that do not are the message's
+continuation lines (kept, joined with "\\n")::
+
+    12/03/2023, 21:04 - Sam: you said you would call          (Android)
+    [12/03/2023, 21:04:11] Sam: you said you would call        (iOS)
+    3/12/23, 9:04 PM - Sam: you said you would call            (Android, US)
+    2023-03-12 21:04 - Sam: you said you would call            (year first)
+
+Dates come in every locale's order and separator (``/ . -``, two- or
+four-digit years), times in 24 h or 12 h clocks (``PM``, ``p. m.``,
+``nachm.``, ``午後`` ...; an ordinary, no-break or narrow no-break space
+before the meridiem), with or without seconds. The words WhatsApp writes
+itself (media placeholders, system lines) are in :mod:`.whatsapp_locale`.
+
+What the reader decides:
+
+* **Date order.** A first, cheap pass over the file looks at the dates: a
+  first field above 12 means day-first, a second field above 12 month-first
+  (it stops as soon as one decides). If none does, the order in which the
+  dates run in time decides; if that ties too, ``ReadOptions.dayfirst``
+  decides, and without it the reader guesses day-first and warns. A forced
+  order that the file contradicts is an error naming the line. Year-first
+  dates are always year-month-day.
+* **Speaker.** The text up to the first ": " after the header (so a name
+  cannot hold ": "; a name followed by ":" and no space, as in
+  ``Sam:.``, is still a speaker). iOS's "~ Name" (a contact not in the
+  address book) gives "Name"; direction marks around phone numbers go.
+* **System lines** (``kind="system"``): a header with no "Name: " (Android),
+  or a known notice under a name (iOS writes "Alex: Messages and calls are
+  end-to-end encrypted", group events under the group's name). Chat events
+  (encryption, group changes, security codes, disappearing messages) have
+  ``speaker=None``. Events of one person keep the speaker: a deleted message
+  ("This message was deleted", "You deleted this message") and a missed call,
+  because who deleted or who called matters to the cycle.
+* **Media** (``kind="media"``, speaker kept): placeholders such as
+  ``<Media omitted>`` or ``image omitted`` and attachments such as
+  ``IMG-20230101-WA0001.jpg (file attached)``, in the languages of
+  :mod:`.whatsapp_locale`; a caption on the next lines stays in the text.
+* **Text** is as written, without direction marks and byte-order marks
+  (which may start any line). Ids are the 1-based message numbers; times are
+  naive local times.
+
+Streaming: two passes over the file (a zip member is opened twice), constant
+memory in the number of messages; a single message may hold at most
+:data:`MAX_MESSAGE_CHARS` characters.
+
+:meth:`WhatsAppReader.write` writes Android lines, and reading them back gives
+the same turns when: every turn has a time (written to the minute), names hold
+no ": " or line break and do not start with "~ ", and no continuation line of
+a text looks like a message header. Texts that read as WhatsApp's own
+placeholders or notices come back as media or system turns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from ...errors import InputError, UsageError
+from ...model import Turn, TurnKind
+from .. import archive
+from ..registry import Reader, Sample, register
+from ..source import DIRECTION_MARKS, ReadOptions, Source, strip_marks
+from . import whatsapp_locale as words
+
+#: The longest message (all its lines) the reader accepts, in characters.
+MAX_MESSAGE_CHARS = 16 * 1024 * 1024
+#: How many lines at the top of a file may come before the first header for
+#: detection to still call it WhatsApp (reading then says what is wrong).
+SNIFF_LINES = 5
+
+_LEAD = f"[{DIRECTION_MARKS}]*"
+
+# The header of any message, in any locale. Named pieces let the reader build
+# a faster pattern for the shape of one file (see _fast_header).
+_HEADER = re.compile(
+    rf"{_LEAD}(?P<open>\[)?{_LEAD}"
+    r"(?P<a>\d{1,4})(?P<sep>[./-]\s?)(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})"
+    r"(?P<mid>\.?(?:,\s?|\s)(?:klo\s)?)"
+    rf"(?:(?P<pre>{words.MERIDIEM_BEFORE})\s?)?"
+    r"(?P<h>\d{1,2})(?P<tsep>[:.])(?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?"
+    rf"(?:(?P<gap>\s?)(?P<post>{words.MERIDIEM_AFTER}))?"
+    r"(?P<end>(?(open)\]\s?|\s[-–]\s))"
+    r"(?P<body>.*)",
+)
+_FIELDS = ("a", "b", "c", "h", "mi", "s", "pre", "post")
+
+
+def _fast_header(first: re.Match[str]) -> re.Pattern[str]:
+    """The header pattern of one file, with its separators fixed: about twice as fast.
+
+    Lines it misses (a byte-order mark, a stray shape) still go through _HEADER.
+    """
+    g = first.group
+    sep, tsep = re.escape(g("sep")), re.escape(g("tsep"))
+    parts = [r"\[" if g("open") else ""]
+    parts.append(rf"(?P<a>\d{{1,4}}){sep}(?P<b>\d{{1,2}}){sep}(?P<c>\d{{1,4}}){re.escape(g('mid'))}")
+    parts.append(rf"(?P<pre>{words.MERIDIEM_BEFORE})\s?" if g("pre") else "(?P<pre>)")
+    parts.append(rf"(?P<h>\d{{1,2}}){tsep}(?P<mi>\d{{2}})")
+    parts.append(rf"{tsep}(?P<s>\d{{2}})" if g("s") else "(?P<s>)")
+    parts.append(rf"{re.escape(g('gap'))}(?P<post>{words.MERIDIEM_AFTER})" if g("post") else "(?P<post>)")
+    parts.append(re.escape(g("end")) + "(?P<body>.*)")
+    return re.compile("".join(parts))
+
+
+# --- Dates and times ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How to read one file's dates, decided before its messages are read."""
+
+    order: str  # "dmy", "mdy" or "ymd"
+    fast: re.Pattern[str]
+    why: str  # said in errors: how the order was chosen
+
+
+def _year(text: str) -> int:
+    value = int(text)
+    return 2000 + value if len(text) <= 2 else value  # WhatsApp began in 2009
+
+
+def _ymd(a: str, b: str, c: str, order: str) -> tuple[int, int, int]:
+    if order == "dmy":
+        return _year(c), int(b), int(a)
+    if order == "mdy":
+        return _year(c), int(a), int(b)
+    return _year(a), int(b), int(c)
+
+
+def _hour(hour: int, meridiem: str) -> int:
+    """24 h hour from a 12 h clock: 12:05 AM is 00:05, 12:05 PM is 12:05."""
+    if not meridiem or hour > 12:  # "15:55 PM" happens; the hour already says it
+        return hour
+    return hour % 12 + (12 if words.is_pm(meridiem) else 0)
+
+
+def _time(fields: tuple[str, ...], plan: _Plan, source: Source, line: int) -> datetime:
+    a, b, c, h, mi, s, pre, post = fields
+    year, month, day = _ymd(a, b, c, plan.order)
+    try:
+        return datetime(year, month, day, _hour(int(h), pre or post), int(mi), int(s or 0))
+    except ValueError:
+        date = f"{a}/{b}/{c}"
+        raise source.error(
+            f"impossible date or time {date} {h}:{mi} for {plan.why}",
+            line=line,
+            hint=_ORDER_HINT.get(plan.order, "the file looks damaged"),
+        ) from None
+
+
+_ORDER_HINT = {
+    "dmy": "if the dates are month-first, pass --monthfirst",
+    "mdy": "if the dates are day-first, pass --dayfirst",
+}
+
+
+class _OrderVote:
+    """Evidence for day-first or month-first from the dates seen so far."""
+
+    def __init__(self) -> None:
+        self.decided: tuple[str, int] | None = None  # (order, line that showed it)
+        self._last: dict[str, tuple[int, int, int]] = {}
+        self.backwards = {"dmy": 0, "mdy": 0}
+
+    def add(self, a: str, b: str, c: str, line: int) -> None:
+        first, second = int(a), int(b)
+        if first > 12 and second <= 12:
+            self.decided = ("dmy", line)
+        elif second > 12 and first <= 12:
+            self.decided = ("mdy", line)
+        for order in self.backwards:  # exports run forward in time
+            key = _ymd(a, b, c, order)
+            if order in self._last and key < self._last[order]:
+                self.backwards[order] += 1
+            self._last[order] = key
+
+    def by_sequence(self) -> str | None:
+        dmy, mdy = self.backwards["dmy"], self.backwards["mdy"]
+        if dmy == mdy:
+            return None
+        return "dmy" if dmy < mdy else "mdy"
+
+
+def _plan(source: Source, options: ReadOptions) -> _Plan:
+    """First pass: the header shape and the date order, stopping once both are known."""
+    fast: re.Pattern[str] | None = None
+    vote = _OrderVote()
+    for number, line in source.iter_lines():
+        match = (fast.match(line) if fast else None) or _HEADER.match(line)
+        if match is None:
+            if fast is None and strip_marks(line).strip():
+                raise source.error(
+                    "text before the first WhatsApp message",
+                    line=number,
+                    hint="a WhatsApp export starts with a line like '12/03/2023, 21:04 - Name: text'; "
+                    "remove what comes before it, or pass --format",
+                )
+            continue
+        if fast is None:
+            fast = _fast_header(match)
+            if len(match["a"]) > 2:
+                return _Plan("ymd", fast, "year-month-day dates")
+            if options.dayfirst is not None:
+                forced = "--dayfirst" if options.dayfirst else "--monthfirst"
+                return _Plan("dmy" if options.dayfirst else "mdy", fast, f"{forced} as asked")
+        vote.add(match["a"], match["b"], match["c"], number)
+        if vote.decided:
+            order, shown = vote.decided
+            what = "day-first" if order == "dmy" else "month-first"
+            return _Plan(order, fast, f"{what} dates (as line {shown} shows)")
+    if fast is None:
+        raise source.error("no WhatsApp message in the file", hint="is this the exported chat?")
+    return _undecided(vote, fast, source, options)
+
+
+def _undecided(vote: _OrderVote, fast: re.Pattern[str], source: Source, options: ReadOptions) -> _Plan:
+    """The order when no date has a field above 12."""
+    order = vote.by_sequence()
+    if order is not None:
+        what = "day-first" if order == "dmy" else "month-first"
+        return _Plan(order, fast, f"{what} dates (the order in which they run)")
+    if options.dayfirst is not None:  # pragma: no cover - decided in _plan already
+        return _Plan("dmy" if options.dayfirst else "mdy", fast, "the order asked for")
+    options.warn(
+        f"{source.label}: every date fits both day-first and month-first; "
+        "guessed day-first; pass --monthfirst if wrong"
+    )
+    return _Plan("dmy", fast, "day-first dates (a guess)")
+
+
+# --- Speakers and kinds --------------------------------------------------------
+
+_TILDE_SPACES = (" ", "\u00a0", "\u202f")
+
+
+def _speaker(head: str) -> str:
+    name = strip_marks(head).strip()
+    if name[:1] == "~" and name[1:2] in _TILDE_SPACES:  # iOS: not in the address book
+        name = name[2:].strip()
+    return name
+
+
+def _kind(text: str) -> tuple[TurnKind, bool]:
+    """What a text under a speaker is, and whether the speaker is kept."""
+    clean = strip_marks(text)
+    if len(clean) > 300:  # placeholders and notices are short; captions come on later lines
+        return "message", True
+    if words.MEDIA.fullmatch(clean):
+        return "media", True
+    if words.DELETED.fullmatch(clean) or words.MISSED_CALL.fullmatch(clean):
+        return "system", True
+    if words.ENCRYPTION.match(clean):
+        return "system", False
+    if text.startswith("\u200e") and words.CHAT_EVENT.search(clean):  # iOS marks its notices
+        return "system", False
+    return "message", True
+
+
+def _bare_colon(body: str) -> int:
+    """Where "Name:" ends in a body without ": " (``Sam:.``), or -1."""
+    colon = body.find(":")
+    if colon <= 0:
+        return -1
+    after = body[colon + 1 : colon + 3]
+    if after[:1].isdigit() and body[colon - 1].isdigit():  # a time: "at 10:30"
+        return -1
+    if after == "//":  # a link
+        return -1
+    return colon
+
+
+def _split(body: str) -> tuple[str | None, TurnKind, str]:
+    """Speaker, kind and first line of text of a header's body."""
+    colon = body.find(": ")
+    width = 2
+    if colon < 0:
+        colon, width = _bare_colon(body), 1
+    if colon <= 0:
+        return None, "system", body
+    head = body[:colon]
+    if any(q in head for q in words.SUBJECT_QUOTES) and words.SUBJECT_EVENT.search(head):
+        return None, "system", body  # 'Sam changed the subject to "Re: dinner"'
+    speaker = _speaker(head)
+    if not speaker:
+        return None, "system", body
+    text = body[colon + width :]
+    kind, keep = _kind(text)
+    return (speaker if keep else None), kind, text
+
+
+# --- Reading --------------------------------------------------------------------
+
+
+def _turns(source: Source, plan: _Plan) -> Iterator[Turn]:
+    """Second pass: one turn per header, continuation lines appended."""
+    fast, general = plan.fast.match, _HEADER.match
+    count = 0
+    last_fields: tuple[str, ...] = ()
+    last_time: datetime | None = None
+    current: tuple[datetime, str | None, TurnKind] | None = None
+    parts: list[str] = []
+    size = started = 0
+    for number, line in source.iter_lines():
+        match = fast(line) or general(line)
+        if match is None:
+            if current is not None:
+                parts.append(line)
+                size += len(line) + 1
+                if size > MAX_MESSAGE_CHARS:
+                    raise source.error(
+                        f"message longer than {MAX_MESSAGE_CHARS // (1024 * 1024)} Mi characters",
+                        line=started,
+                        hint="this does not look like a chat export",
+                    )
+            continue
+        if current is not None:
+            count += 1
+            yield _turn(count, current, parts)
+        fields = match.group(*_FIELDS)
+        if fields != last_fields:  # messages often share a minute
+            last_time, last_fields = _time(fields, plan, source, number), fields
+        speaker, kind, first = _split(match["body"])
+        current = (last_time, speaker, kind)  # type: ignore[assignment]
+        parts, size, started = [first], len(first), number
+    if current is not None:
+        yield _turn(count + 1, current, parts)
+
+
+def _turn(count: int, current: tuple[datetime, str | None, TurnKind], parts: list[str]) -> Turn:
+    time, speaker, kind = current
+    text = parts[0] if len(parts) == 1 else "\n".join(parts)
+    return Turn(str(count), time, speaker, strip_marks(text), kind)
+
+
+# --- Zip archives -----------------------------------------------------------------
+
+
+def _is_text_member(name: str) -> bool:
+    pure = PurePosixPath(name)
+    return (
+        pure.suffix.lower() == ".txt"
+        and not pure.name.startswith("._")
+        and "__MACOSX" not in pure.parts
+    )
+
+
+def _named_like_chat(name: str) -> bool:
+    base = PurePosixPath(name).name.casefold()
+    return base == "_chat.txt" or "whatsapp" in base  # "WhatsApp Chat with …", "WhatsApp-Chat mit …"
+
+
+def _candidates(names: Iterable[str], chat: str | None) -> list[str]:
+    """Text members that may be the chat, the likeliest first."""
+    texts = [n for n in names if _is_text_member(n)]
+    if chat:
+        texts = [n for n in texts if chat.casefold() in PurePosixPath(n).name.casefold()]
+    return sorted(texts, key=lambda n: not _named_like_chat(n))[:50]
+
+
+def _score(text: str) -> float:
+    """How sure the start of a file is a WhatsApp export."""
+    lines = [line for line in text.splitlines()[: SNIFF_LINES + 3] if strip_marks(line).strip()]
+    for index, line in enumerate(lines[:SNIFF_LINES]):
+        match = _HEADER.match(line)
+        if match is None:
+            continue
+        if match["open"] and not match["s"] and len(match["a"]) > 2 and match["sep"] == "-":
+            return 0.4  # "[2019-12-24, 12:23] Name:" is how Signal exports look
+        return 0.9 if index == 0 else 0.6
+    return 0.0
+
+
+def _chat_member(path: Path, options: ReadOptions) -> str:
+    names = archive.member_names(path)
+    found = [n for n in _candidates(names, options.chat) if _score(_head(path, n)) > 0]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise InputError(
+            path,
+            "no WhatsApp chat in this zip archive" + (f" whose name holds {options.chat!r}" if options.chat else ""),
+            hint="the chat is a .txt file such as '_chat.txt' or 'WhatsApp Chat with Sam.txt'",
+        )
+    raise InputError(
+        path,
+        f"this zip archive holds {len(found)} WhatsApp chats: {', '.join(found[:5])}",
+        hint="pass --chat with part of the file name of the one to read",
+    )
+
+
+def _head(path: Path, member: str) -> str:
+    with archive.open_member(path, member) as handle:
+        return handle.read(16 * 1024).decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+# --- The reader -------------------------------------------------------------------------
+
+
+@register
+class WhatsAppReader(Reader):
+    name = "whatsapp"
+    title = "WhatsApp chat export (.txt, or the .zip the app shares; Android and iOS, any language)"
+    example = (
+        "12/03/2023, 21:04 - Sam: you said you would call\n"
+        "[12/03/2023, 21:09:42] Alex: I was driving\n"
+        "3/12/23, 9:12 PM - Sam: <Media omitted>"
+    )
+    writable = True
+
+    def sniff(self, sample: Sample) -> float:
+        if sample.is_dir:
+            return 0.0
+        if not sample.is_zip:
+            return _score(sample.text)
+        for member in _candidates(sample.members, None):
+            head = sample.member_head(member, 16 * 1024).decode("utf-8", errors="replace")
+            score = _score(head.lstrip("\ufeff"))
+            if score:
+                return score
+        return 0.0
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:
+        source = Source(path, _chat_member(path, options)) if archive.is_zip(path) else Source(path)
+        plan = _plan(source, options)
+        return _turns(source, plan)
+
+    def write(self, turns: Iterable[Turn], handle: IO[str]) -> None:
+        """Android lines, ``DD/MM/YYYY, HH:MM - Name: text``; system lines without a name."""
+        for turn in turns:
+            handle.write(_line(turn))
+
+
+def _line(turn: Turn) -> str:
+    time = turn.time
+    if time is None:
+        raise UsageError(f"turn {turn.id} has no time, and every WhatsApp line needs one")
+    stamp = f"{time.day:02d}/{time.month:02d}/{time.year:04d}, {time.hour:02d}:{time.minute:02d} - "
+    if turn.speaker is None:
+        return f"{stamp}{turn.text}\n"
+    if ": " in turn.speaker or "\n" in turn.speaker:
+        raise UsageError(
+            f"turn {turn.id}: the name {turn.speaker!r} holds ': ' or a line break, "
+            "which a WhatsApp line cannot carry"
+        )
+    return f"{stamp}{turn.speaker}: {turn.text}\n"
