@@ -98,12 +98,18 @@ def compare(first: dict[str, Conversation], second: list[Conversation]) -> dict:
     gold_moves, other_moves, gold_cues, other_cues = [], [], [], []
     flag_pairs: list[tuple[bool, bool]] = []
     disagreements = []
+    changed: list[str] = []
+    compared = 0
     for conversation in second:
         original = first.get(conversation.id)
         if original is None:
             raise SystemExit(f"second pass has {conversation.id}, which the first pass does not")
         if [t["text"] for t in original.turns] != [t["text"] for t in conversation.turns]:
-            raise SystemExit(f"{conversation.id}: the turns differ between the passes; re-export the blind copy")
+            # The author revised the conversation after the blind copy was made:
+            # the passes no longer see the same turns, so it is left out.
+            changed.append(conversation.id)
+            continue
+        compared += 1
         for index, (a, b) in enumerate(zip(original.turns, conversation.turns, strict=True)):
             gold_moves.append(a["move"])
             other_moves.append(b["move"])
@@ -118,7 +124,8 @@ def compare(first: dict[str, Conversation], second: list[Conversation]) -> dict:
     both = sum(1 for a, b in flag_pairs if a and b)
     either = sum(1 for a, b in flag_pairs if a or b)
     return {
-        "conversations": len(second),
+        "conversations": compared,
+        "left_out_revised_after_blind_copy": changed,
         "turns": len(gold_moves),
         "move_kappa": round(moves.kappa, 4),
         "move_macro_f1": round(moves.macro_f1, 4),
@@ -150,9 +157,13 @@ def write_disagreements(disagreements: list) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["select", "compare"])
+    parser.add_argument("--force", action="store_true", help="select again even though second-pass files exist")
     args = parser.parse_args(argv)
     conversations = read_tree(ROOT / "src")
     if args.command == "select":
+        if any(SECOND.rglob("*.txt")) and not args.force:
+            print("second-pass files exist; a new blind sample would no longer match them (use --force)", file=sys.stderr)
+            return 1
         chosen = select(conversations)
         write_blind(chosen)
         print(f"{len(chosen)} conversations, {sum(len(c.turns) for c in chosen)} turns -> {BLIND}")

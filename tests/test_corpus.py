@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -18,6 +19,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 def load_build():
     spec = importlib.util.spec_from_file_location("corpus_build", CORPUS / "build.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules["corpus_build"] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 

@@ -24,6 +24,7 @@ from . import archive
 from .source import SNIFF_BYTES, ReadOptions
 
 _READERS: dict[str, Reader] = {}
+_BUILTIN_LOADED = False
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,10 @@ def _load_builtin() -> None:
 
 def readers() -> dict[str, Reader]:
     """All registered readers by name, in a stable order."""
-    if not _READERS:
+    global _BUILTIN_LOADED
+    if not _BUILTIN_LOADED:  # not "if not _READERS": importing one format module first registers only it
         _load_builtin()
+        _BUILTIN_LOADED = True
     return dict(sorted(_READERS.items()))
 
 

@@ -134,7 +134,9 @@ class Source:
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
-            what = "JSON ends early (file cut off?)" if error.pos >= len(text.rstrip()) else f"invalid JSON: {error.msg}"
+            # A string can only go unterminated at the end of the text (a raw line break is another error).
+            cut = error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
+            what = "JSON ends early (file cut off?)" if cut else f"invalid JSON: {error.msg}"
             raise self.error(what, line=error.lineno) from None
         except RecursionError:
             raise self.error("JSON nested too deeply to be a chat export") from None

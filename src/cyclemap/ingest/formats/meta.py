@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -41,12 +41,14 @@ from ..registry import Reader, Sample, register
 from ..source import ReadOptions, Source, strip_marks
 
 _PART_NAME = re.compile(r"^message_(\d+)\.json$")
-_CLASSIC = re.compile(r'"sender_name"\s*:.*"timestamp_ms"\s*:|"timestamp_ms"\s*:.*"sender_name"\s*:', re.S)
-_E2EE = re.compile(r'"senderName"\s*:.*"timestamp"\s*:\s*\d', re.S)
+_CLASSIC = re.compile(
+    r'"sender_name"\s*:.*"timestamp_ms"\s*:|"timestamp_ms"\s*:.*"sender_name"\s*:', re.DOTALL
+)
+_E2EE = re.compile(r'"senderName"\s*:.*"timestamp"\s*:\s*\d', re.DOTALL)
 # Instagram writes a reaction as a message of its own.
-_REACTION_NOTICE = re.compile(r"^(?:Liked a message|Reacted .+ to your message)$", re.S)
+_REACTION_NOTICE = re.compile(r"^(?:Liked a message|Reacted .+ to your message)\s*$", re.DOTALL)
 _MEDIA_KEYS = ("photos", "videos", "audio_files", "gifs", "files", "media")
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def repair_mojibake(text: str) -> str:
@@ -93,10 +95,16 @@ def _files(path: Path) -> list[Path]:
             threads = sorted({p.parent.name for p in path.rglob("message_1.json")})
             if threads:
                 shown = ", ".join(threads[:5]) + (f" and {len(threads) - 5} more" if len(threads) > 5 else "")
-                raise InputError(path, f"this folder holds {len(threads)} conversations ({shown})",
-                                 hint="point at one conversation's folder or its message_1.json")
-            raise InputError(path, "no message_1.json in this folder",
-                             hint="point at a conversation folder from messages/inbox/")
+                raise InputError(
+                    path,
+                    f"this folder holds {len(threads)} conversations ({shown})",
+                    hint="point at one conversation's folder or its message_1.json",
+                )
+            raise InputError(
+                path,
+                "no message_1.json in this folder",
+                hint="point at a conversation folder from messages/inbox/",
+            )
         return parts
     if _PART_NAME.match(path.name):
         return _part_files(path)
@@ -105,8 +113,10 @@ def _files(path: Path) -> list[Path]:
 
 def _messages(data: Any, source: Source) -> list[dict[str, Any]]:
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
-        raise source.error("not a Messenger or Instagram export: no 'messages' list",
-                           hint="use the JSON format when downloading your information")
+        raise source.error(
+            "not a Messenger or Instagram export: no 'messages' list",
+            hint="use the JSON format when downloading your information",
+        )
     messages = data["messages"]
     for index, message in enumerate(messages, start=1):
         if not isinstance(message, dict):
@@ -165,10 +175,13 @@ def _system_text(message: dict[str, Any], sender: str, content: str | None) -> s
     if kind in ("Subscribe", "Unsubscribe"):
         if content:
             return content
-        users = ", ".join(str(user.get("name")) for user in message.get("users", []) if isinstance(user, dict))
+        users = ", ".join(
+            str(user.get("name")) for user in message.get("users", []) if isinstance(user, dict)
+        )
         return f"{sender} {'added' if kind == 'Subscribe' else 'removed'} {users}".rstrip()
     if content and _REACTION_NOTICE.match(content):
-        return f"{sender} {content[0].lower()}{content[1:]}"
+        notice = content.strip()
+        return f"{sender} {notice[0].lower()}{notice[1:]}"
     return None
 
 
@@ -222,6 +235,8 @@ class MetaReader(Reader):
         for file in reversed(_files(path)):
             source = Source(file)
             messages.extend(in_time_order(_messages(source.load_json(), source)))
+        if not messages:
+            raise InputError(path, "no messages in this conversation")
         messages = sorted(messages, key=lambda message: _stamp(message) or 0)
         fix = repair_mojibake if has_mojibake(messages) else (lambda text: text)
         for index, message in enumerate(messages, start=1):

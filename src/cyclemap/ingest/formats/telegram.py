@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -37,6 +37,11 @@ _MESSAGES_KEY = re.compile(r'"messages"\s*:\s*\[')
 _UNIXTIME_KEY = re.compile(r'"date_unixtime"\s*:')
 # Before 2021 Telegram wrote no date_unixtime: a local ISO date and a message type.
 _OLD_MESSAGE = re.compile(r'"type"\s*:\s*"(?:message|service)"[^{}]*"date"\s*:\s*"\d{4}-\d\d-\d\dT')
+# The chat's own type, which only Telegram writes.
+_CHAT_TYPE = re.compile(
+    r'"type"\s*:\s*"(?:personal_chat|bot_chat|saved_messages|replies|private_group|private_supergroup'
+    r'|public_supergroup|private_channel|public_channel)"'
+)
 _FULL_EXPORT = re.compile(r'"personal_information"\s*:|"chats"\s*:\s*\{\s*"about"')
 
 # How a service message's action reads after the actor's name.
@@ -65,7 +70,9 @@ _ACTIONS = {
 def _looks_like_telegram(text: str) -> bool:
     if _FULL_EXPORT.search(text) and '"about"' in text:
         return True
-    return bool(_MESSAGES_KEY.search(text) and (_UNIXTIME_KEY.search(text) or _OLD_MESSAGE.search(text)))
+    return bool(_MESSAGES_KEY.search(text)) and any(
+        pattern.search(text) for pattern in (_UNIXTIME_KEY, _OLD_MESSAGE, _CHAT_TYPE)
+    )
 
 
 def _result_json(names: tuple[str, ...]) -> str | None:
@@ -80,12 +87,16 @@ def _source(path: Path) -> Source:
         names = tuple(str(p.relative_to(path)) for p in path.rglob("result.json"))
         member = _result_json(names)
         if member is None:
-            raise InputError(path, "no result.json in this folder", hint="point at the Telegram export's result.json")
+            raise InputError(
+                path, "no result.json in this folder", hint="point at the Telegram export's result.json"
+            )
         return Source(path / member)
     if archive.is_zip(path):
         member = _result_json(tuple(archive.member_names(path)))
         if member is None:
-            raise InputError(path, "no result.json in this archive", hint="point at the Telegram export's result.json")
+            raise InputError(
+                path, "no result.json in this archive", hint="point at the Telegram export's result.json"
+            )
         return Source(path, member)
     return Source(path)
 
@@ -143,28 +154,38 @@ def _find_chat(chats: list[dict[str, Any]], wanted: str) -> dict[str, Any] | Non
 def choose_chat(data: Any, source: Source, options: ReadOptions) -> dict[str, Any]:
     """The one chat to read: the export itself, or the chat ``--chat`` names in a full export."""
     if not isinstance(data, dict):
-        raise source.error("not a Telegram export: the top level is not a JSON object",
-                           hint="export again from Telegram Desktop as 'Machine-readable JSON'")
+        raise source.error(
+            "not a Telegram export: the top level is not a JSON object",
+            hint="export again from Telegram Desktop as 'Machine-readable JSON'",
+        )
     if "messages" in data:
         if options.chat and options.chat.casefold() != _chat_name(data).casefold():
-            options.warn(f"--chat {options.chat!r} ignored: this export holds the single chat {_chat_name(data)!r}")
+            options.warn(
+                f"--chat {options.chat!r} ignored: this export holds the single chat {_chat_name(data)!r}"
+            )
         return data
     chats = _all_chats(data)
     if not chats:
         if "chats" in data or "personal_information" in data:
-            raise source.error("this full Telegram export holds no chats",
-                               hint="tick 'Personal chats' when exporting from Telegram Desktop")
+            raise source.error(
+                "this full Telegram export holds no chats",
+                hint="tick 'Personal chats' when exporting from Telegram Desktop",
+            )
         raise source.error("not a Telegram export: no 'messages' list and no 'chats' list")
     if options.chat:
         chat = _find_chat(chats, options.chat)
         if chat is None:
-            raise source.error(f"no chat called {options.chat!r} in this export; it holds {_list_names(chats)}",
-                               hint="pass one of these names with --chat")
+            raise source.error(
+                f"no chat called {options.chat!r} in this export; it holds {_list_names(chats)}",
+                hint="pass one of these names with --chat",
+            )
         return chat
     if len(chats) == 1:
         return chats[0]
-    raise source.error(f"this full Telegram export holds {len(chats)} chats: {_list_names(chats)}",
-                       hint="choose one with --chat NAME")
+    raise source.error(
+        f"this full Telegram export holds {len(chats)} chats: {_list_names(chats)}",
+        hint="choose one with --chat NAME",
+    )
 
 
 def _time(message: dict[str, Any]) -> datetime | None:
@@ -177,7 +198,7 @@ def _time(message: dict[str, Any]) -> datetime | None:
             pass
     stamp = message.get("date_unixtime")
     if isinstance(stamp, (str, int)) and str(stamp).isdigit():
-        return datetime.fromtimestamp(int(stamp), tz=timezone.utc)
+        return datetime.fromtimestamp(int(stamp), tz=UTC)
     return None
 
 
@@ -201,8 +222,12 @@ def media_placeholder(message: dict[str, Any]) -> str | None:
         return str(poll.get("question") or "poll")
     if message.get("place_name"):
         return str(message["place_name"])
-    for key, word in (("location_information", "location"), ("contact_information", "contact"),
-                      ("game_title", "game"), ("invoice_information", "invoice")):
+    for key, word in (
+        ("location_information", "location"),
+        ("contact_information", "contact"),
+        ("game_title", "game"),
+        ("invoice_information", "invoice"),
+    ):
         if key in message:
             return word
     return None
@@ -220,6 +245,8 @@ def describe_service(message: dict[str, Any]) -> str:
         words.append(f"«{message['title']}»")
     members = message.get("members")
     if isinstance(members, list) and members:
+        if action == "create_group":
+            words.append("with")
         words.append(", ".join(str(member or "Deleted Account") for member in members))
     details = []
     if message.get("discard_reason") in ("missed", "busy"):
@@ -240,7 +267,9 @@ def message_turn(message: dict[str, Any], index: int) -> Turn | None:
     time = _time(message)
     if kind == "service":
         return Turn(turn_id, time, None, strip_marks(describe_service(message)), "system")
-    speaker = message.get("from") or (str(message["from_id"]) if message.get("from_id") else "Deleted Account")
+    speaker = message.get("from") or (
+        str(message["from_id"]) if message.get("from_id") else "Deleted Account"
+    )
     text = flatten_text(message.get("text", message.get("text_entities")))
     reply = message.get("reply_to_message_id")
     reply_to = None if reply is None else str(reply)
@@ -277,6 +306,8 @@ class TelegramReader(Reader):
         messages = chat.get("messages")
         if not isinstance(messages, list):
             raise source.error(f"chat {_chat_name(chat)!r} has no 'messages' list")
+        if not messages:
+            raise source.error(f"chat {_chat_name(chat)!r} has no messages")
         skipped = 0
         for index, message in enumerate(messages, start=1):
             if not isinstance(message, dict):

@@ -16,13 +16,16 @@ itself (media placeholders, system lines) are in :mod:`.whatsapp_locale`.
 
 What the reader decides:
 
-* **Date order.** A first, cheap pass over the file looks at the dates: a
-  first field above 12 means day-first, a second field above 12 month-first
-  (it stops as soon as one decides). If none does, the order in which the
-  dates run in time decides; if that ties too, ``ReadOptions.dayfirst``
-  decides, and without it the reader guesses day-first and warns. A forced
-  order that the file contradicts is an error naming the line. Year-first
-  dates are always year-month-day.
+* **Date order.** ``ReadOptions.dayfirst`` (``--dayfirst``/``--monthfirst``)
+  decides when given, and a date impossible in that order is an error naming
+  its line. Otherwise a first, cheap pass looks at the dates: a first field
+  above 12 means day-first, a second field above 12 month-first (the pass
+  stops as soon as one decides; a later date that disagrees is an error
+  naming its line). If none decides, the direction the dates run in decides
+  (exports run forward in time); if that ties too, the reader guesses
+  day-first and warns. Year-first dates are always year-month-day.
+* **Start.** Blank lines may come before the first message; anything else
+  there is an error naming its line.
 * **Speaker.** The text up to the first ": " after the header (so a name
   cannot hold ": "; a name followed by ":" and no space, as in
   ``Sam:.``, is still a speaker). iOS's "~ Name" (a contact not in the
@@ -38,6 +41,11 @@ What the reader decides:
   ``<Media omitted>`` or ``image omitted`` and attachments such as
   ``IMG-20230101-WA0001.jpg (file attached)``, in the languages of
   :mod:`.whatsapp_locale`; a caption on the next lines stays in the text.
+* **Zip archives.** The chat is the ``.txt`` member named like one
+  (``_chat.txt``, ``WhatsApp Chat with ….txt``, ``WhatsApp-Chat mit ….txt``)
+  or else the only ``.txt`` that starts like a WhatsApp export; media members
+  are ignored. With several chats, ``ReadOptions.chat`` (``--chat``) picks by
+  part of the member's name.
 * **Text** is as written, without direction marks and byte-order marks
   (which may start any line). Ids are the 1-based message numbers; times are
   naive local times.
@@ -46,10 +54,12 @@ Streaming: two passes over the file (a zip member is opened twice), constant
 memory in the number of messages; a single message may hold at most
 :data:`MAX_MESSAGE_CHARS` characters.
 
-:meth:`WhatsAppReader.write` writes Android lines, and reading them back gives
-the same turns when: every turn has a time (written to the minute), names hold
-no ": " or line break and do not start with "~ ", and no continuation line of
-a text looks like a message header. Texts that read as WhatsApp's own
+:meth:`WhatsAppReader.write` writes Android lines (day-first, 24 h). Reading
+them back gives the same turns when every turn has a time (it is written to
+the minute; the times run forward, or the date order is passed), names are
+trimmed, hold no ": ", line break or quotation mark and do not start with
+"~", and texts hold no carriage return, direction mark or continuation line
+that looks like a message header. Texts that read as WhatsApp's own
 placeholders or notices come back as media or system turns.
 """
 
@@ -82,14 +92,14 @@ _LEAD = f"[{DIRECTION_MARKS}]*"
 _HEADER = re.compile(
     rf"{_LEAD}(?P<open>\[)?{_LEAD}"
     r"(?P<a>\d{1,4})(?P<sep>[./-]\s?)(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})"
-    r"(?P<mid>\.?(?:,\s?|\s)(?:klo\s)?)"
+    rf"(?P<mid>\.?(?:,\s?|\s)(?:(?:{words.DATE_TIME_WORDS})\s)?)"
     rf"(?:(?P<pre>{words.MERIDIEM_BEFORE})\s?)?"
     r"(?P<h>\d{1,2})(?P<tsep>[:.])(?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?"
     rf"(?:(?P<gap>\s?)(?P<post>{words.MERIDIEM_AFTER}))?"
     r"(?P<end>(?(open)\]\s?|\s[-–]\s))"
     r"(?P<body>.*)",
 )
-_FIELDS = ("a", "b", "c", "h", "mi", "s", "pre", "post")
+_FIELDS = ("a", "b", "c", "h", "mi", "s", "pre", "post", "sep")
 
 
 def _fast_header(first: re.Match[str]) -> re.Pattern[str]:
@@ -100,7 +110,7 @@ def _fast_header(first: re.Match[str]) -> re.Pattern[str]:
     g = first.group
     sep, tsep = re.escape(g("sep")), re.escape(g("tsep"))
     parts = [r"\[" if g("open") else ""]
-    parts.append(rf"(?P<a>\d{{1,4}}){sep}(?P<b>\d{{1,2}}){sep}(?P<c>\d{{1,4}}){re.escape(g('mid'))}")
+    parts.append(rf"(?P<a>\d{{1,4}})(?P<sep>{sep})(?P<b>\d{{1,2}}){sep}(?P<c>\d{{1,4}}){re.escape(g('mid'))}")
     parts.append(rf"(?P<pre>{words.MERIDIEM_BEFORE})\s?" if g("pre") else "(?P<pre>)")
     parts.append(rf"(?P<h>\d{{1,2}}){tsep}(?P<mi>\d{{2}})")
     parts.append(rf"{tsep}(?P<s>\d{{2}})" if g("s") else "(?P<s>)")
@@ -142,14 +152,13 @@ def _hour(hour: int, meridiem: str) -> int:
 
 
 def _time(fields: tuple[str, ...], plan: _Plan, source: Source, line: int) -> datetime:
-    a, b, c, h, mi, s, pre, post = fields
+    a, b, c, h, mi, s, pre, post, sep = fields
     year, month, day = _ymd(a, b, c, plan.order)
     try:
         return datetime(year, month, day, _hour(int(h), pre or post), int(mi), int(s or 0))
     except ValueError:
-        date = f"{a}/{b}/{c}"
         raise source.error(
-            f"impossible date or time {date} {h}:{mi} for {plan.why}",
+            f"impossible date or time {a}{sep}{b}{sep}{c} {h}:{mi} for {plan.why}",
             line=line,
             hint=_ORDER_HINT.get(plan.order, "the file looks damaged"),
         ) from None
@@ -226,8 +235,6 @@ def _undecided(vote: _OrderVote, fast: re.Pattern[str], source: Source, options:
     if order is not None:
         what = "day-first" if order == "dmy" else "month-first"
         return _Plan(order, fast, f"{what} dates (the order in which they run)")
-    if options.dayfirst is not None:  # pragma: no cover - decided in _plan already
-        return _Plan("dmy" if options.dayfirst else "mdy", fast, "the order asked for")
     options.warn(
         f"{source.label}: every date fits both day-first and month-first; "
         "guessed day-first; pass --monthfirst if wrong"
@@ -238,26 +245,47 @@ def _undecided(vote: _OrderVote, fast: re.Pattern[str], source: Source, options:
 # --- Speakers and kinds --------------------------------------------------------
 
 _TILDE_SPACES = (" ", "\u00a0", "\u202f")
+_MARK = re.compile(f"[{DIRECTION_MARKS}]")
+_NOTICE_KINDS: dict[str | None, tuple[TurnKind, bool]] = {
+    "media": ("media", True),
+    "own": ("system", True),
+    "chat": ("system", False),
+}
 
 
-def _speaker(head: str) -> str:
-    name = strip_marks(head).strip()
+def _unmarked(text: str) -> str:
+    """strip_marks, skipping the copy for the many texts without marks."""
+    return strip_marks(text) if _MARK.search(text) else text
+
+
+def _speaker(head: str) -> str | None:
+    """The speaker a "Name" before ": " names, or None when the line is a group event."""
+    if any(q in head for q in words.SUBJECT_QUOTES) and words.SUBJECT_EVENT.search(head):
+        return None  # 'Sam changed the subject to "Re: dinner"'
+    name = _unmarked(head).strip()
     if name[:1] == "~" and name[1:2] in _TILDE_SPACES:  # iOS: not in the address book
         name = name[2:].strip()
-    return name
+    return name or None
+
+
+class _Speakers(dict[str, "str | None"]):
+    """_speaker, remembered: a chat has few names and many lines."""
+
+    def __missing__(self, head: str) -> str | None:
+        if len(self) > 10_000:  # a group of strangers; stay bounded
+            self.clear()
+        name = self[head] = _speaker(head)
+        return name
 
 
 def _kind(text: str) -> tuple[TurnKind, bool]:
     """What a text under a speaker is, and whether the speaker is kept."""
-    clean = strip_marks(text)
-    if len(clean) > 300:  # placeholders and notices are short; captions come on later lines
+    if len(text) > 300:  # placeholders and notices are short; captions come on later lines
         return "message", True
-    if words.MEDIA.fullmatch(clean):
-        return "media", True
-    if words.DELETED.fullmatch(clean) or words.MISSED_CALL.fullmatch(clean):
-        return "system", True
-    if words.ENCRYPTION.match(clean):
-        return "system", False
+    clean = _unmarked(text)
+    notice = words.NOTICE.fullmatch(clean)
+    if notice:
+        return _NOTICE_KINDS[notice.lastgroup]
     if text.startswith("\u200e") and words.CHAT_EVENT.search(clean):  # iOS marks its notices
         return "system", False
     return "message", True
@@ -276,19 +304,14 @@ def _bare_colon(body: str) -> int:
     return colon
 
 
-def _split(body: str) -> tuple[str | None, TurnKind, str]:
+def _split(body: str, speakers: _Speakers) -> tuple[str | None, TurnKind, str]:
     """Speaker, kind and first line of text of a header's body."""
     colon = body.find(": ")
     width = 2
     if colon < 0:
         colon, width = _bare_colon(body), 1
-    if colon <= 0:
-        return None, "system", body
-    head = body[:colon]
-    if any(q in head for q in words.SUBJECT_QUOTES) and words.SUBJECT_EVENT.search(head):
-        return None, "system", body  # 'Sam changed the subject to "Re: dinner"'
-    speaker = _speaker(head)
-    if not speaker:
+    speaker = speakers[body[:colon]] if colon > 0 else None
+    if speaker is None:
         return None, "system", body
     text = body[colon + width :]
     kind, keep = _kind(text)
@@ -303,10 +326,11 @@ def _turns(source: Source, plan: _Plan) -> Iterator[Turn]:
     fast, general = plan.fast.match, _HEADER.match
     count = 0
     last_fields: tuple[str, ...] = ()
-    last_time: datetime | None = None
+    last_time = datetime.min
     current: tuple[datetime, str | None, TurnKind] | None = None
     parts: list[str] = []
     size = started = 0
+    speakers = _Speakers()
     for number, line in source.iter_lines():
         match = fast(line) or general(line)
         if match is None:
@@ -315,7 +339,7 @@ def _turns(source: Source, plan: _Plan) -> Iterator[Turn]:
                 size += len(line) + 1
                 if size > MAX_MESSAGE_CHARS:
                     raise source.error(
-                        f"message longer than {MAX_MESSAGE_CHARS // (1024 * 1024)} Mi characters",
+                        f"message longer than {MAX_MESSAGE_CHARS:,} characters",
                         line=started,
                         hint="this does not look like a chat export",
                     )
@@ -326,8 +350,8 @@ def _turns(source: Source, plan: _Plan) -> Iterator[Turn]:
         fields = match.group(*_FIELDS)
         if fields != last_fields:  # messages often share a minute
             last_time, last_fields = _time(fields, plan, source, number), fields
-        speaker, kind, first = _split(match["body"])
-        current = (last_time, speaker, kind)  # type: ignore[assignment]
+        speaker, kind, first = _split(match["body"], speakers)
+        current = (last_time, speaker, kind)
         parts, size, started = [first], len(first), number
     if current is not None:
         yield _turn(count + 1, current, parts)
@@ -336,7 +360,7 @@ def _turns(source: Source, plan: _Plan) -> Iterator[Turn]:
 def _turn(count: int, current: tuple[datetime, str | None, TurnKind], parts: list[str]) -> Turn:
     time, speaker, kind = current
     text = parts[0] if len(parts) == 1 else "\n".join(parts)
-    return Turn(str(count), time, speaker, strip_marks(text), kind)
+    return Turn(str(count), time, speaker, _unmarked(text), kind)
 
 
 # --- Zip archives -----------------------------------------------------------------
@@ -344,11 +368,7 @@ def _turn(count: int, current: tuple[datetime, str | None, TurnKind], parts: lis
 
 def _is_text_member(name: str) -> bool:
     pure = PurePosixPath(name)
-    return (
-        pure.suffix.lower() == ".txt"
-        and not pure.name.startswith("._")
-        and "__MACOSX" not in pure.parts
-    )
+    return pure.suffix.lower() == ".txt" and not pure.name.startswith("._") and "__MACOSX" not in pure.parts
 
 
 def _named_like_chat(name: str) -> bool:
@@ -385,7 +405,8 @@ def _chat_member(path: Path, options: ReadOptions) -> str:
     if not found:
         raise InputError(
             path,
-            "no WhatsApp chat in this zip archive" + (f" whose name holds {options.chat!r}" if options.chat else ""),
+            "no WhatsApp chat in this zip archive"
+            + (f" whose name holds {options.chat!r}" if options.chat else ""),
             hint="the chat is a .txt file such as '_chat.txt' or 'WhatsApp Chat with Sam.txt'",
         )
     raise InputError(
@@ -420,7 +441,10 @@ class WhatsAppReader(Reader):
         if not sample.is_zip:
             return _score(sample.text)
         for member in _candidates(sample.members, None):
-            head = sample.member_head(member, 16 * 1024).decode("utf-8", errors="replace")
+            try:
+                head = sample.member_head(member, 16 * 1024).decode("utf-8", errors="replace")
+            except InputError:  # a damaged member: let the reader that claims the zip say so
+                continue
             score = _score(head.lstrip("\ufeff"))
             if score:
                 return score

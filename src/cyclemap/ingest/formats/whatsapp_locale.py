@@ -30,6 +30,10 @@ MERIDIEM_AFTER = (
 #: Meridiem written before the time (Chinese, Japanese, Korean).
 MERIDIEM_BEFORE = r"上午|下午|午前|午後|오전|오후"
 
+#: Words some locales put between the date and the time: French "12/03/2023
+#: à 21:04", Finnish "klo", Danish/Norwegian "kl.", German "um".
+DATE_TIME_WORDS = r"à|klo|kl\.|um|às|alle|om"
+
 _AM = {"am", "vorm", "πμ", "ص", "上午", "午前", "오전"}
 _PM = {"pm", "nachm", "μμ", "م", "下午", "午後", "오후"}
 _MERIDIEM_NOISE = str.maketrans("", "", ". \u00a0\u202f")
@@ -90,16 +94,14 @@ _ANDROID_ATTACHED = (
     r"|(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.\w{1,8} \([^()\n]{2,40}\)"
 )
 
-MEDIA = re.compile(
-    rf"{_ANDROID_OMITTED}|{_IOS_OMITTED}|{_IOS_ATTACHED}|{_ANDROID_ATTACHED}",
-    re.IGNORECASE,
-)
+_MEDIA = rf"{_ANDROID_OMITTED}|{_IOS_OMITTED}|{_IOS_ATTACHED}|{_ANDROID_ATTACHED}"
+MEDIA = re.compile(_MEDIA, re.IGNORECASE)
 
 
 # --- Per-person events: system lines that keep their speaker ----------------
 
 #: "This message was deleted" / "You deleted this message" and translations.
-DELETED = re.compile(
+_DELETED = (
     r"(?:this message was deleted|you deleted this message"
     r"|diese nachricht wurde gel[öo]scht|du hast diese nachricht gel[öo]scht"
     r"|se elimin[óo] este mensaje|eliminaste este mensaje|este mensaje fue eliminado"
@@ -108,13 +110,13 @@ DELETED = re.compile(
     r"|apagou esta mensagem|eliminou esta mensagem|mensagem apagada"
     r"|questo messaggio [èe] stato eliminato|hai eliminato questo messaggio"
     r"|dit bericht is verwijderd|je hebt dit bericht verwijderd|u hebt dit bericht verwijderd"
-    r")\.?",
-    re.IGNORECASE,
+    r")\.?"
 )
+DELETED = re.compile(_DELETED, re.IGNORECASE)
 
 #: Missed calls, as iOS writes them under the caller's name ("Missed voice
 #: call", sometimes followed by ", Tap to call back").
-MISSED_CALL = re.compile(
+_MISSED_CALL = (
     r"(?:missed (?:group )?(?:voice|video) call"
     r"|verpasster (?:gruppen)?(?:sprach|video)anruf"
     r"|(?:llamada(?: de voz)?|videollamada) perdida"
@@ -122,20 +124,28 @@ MISSED_CALL = re.compile(
     r"|(?:chamada|liga[çc][ãa]o) de (?:voz|v[íi]deo) perdida"
     r"|(?:chiamata vocale|videochiamata) persa"
     r"|gemiste (?:spraak|video|audio)-?oproep"
-    r")\b.*",
-    re.IGNORECASE,
+    r")\b.*"
 )
+MISSED_CALL = re.compile(_MISSED_CALL, re.IGNORECASE)
 
 
 # --- Chat events: system lines with no speaker ---------------------------------
 
 #: The end-to-end encryption notice at the top of every chat. iOS writes it
 #: under the chat's name ("Alex: Messages and calls are end-to-end encrypted").
-ENCRYPTION = re.compile(
+_ENCRYPTION = (
     r"(?:messages|nachrichten|los mensajes|mensajes|les messages|as mensagens|mensagens"
     r"|i messaggi|berichten)\b.{0,160}?"
     r"(?:end-to-end|ende-zu-ende|extremo a extremo|de bout en bout|ponta a ponta"
-    r"|ponto a ponto|ponto-a-ponto)",
+    r"|ponto a ponto|ponto-a-ponto)"
+)
+ENCRYPTION = re.compile(_ENCRYPTION, re.IGNORECASE)
+
+#: All of the above in one pattern, for one match per message: the group that
+#: matched says what the whole text is ("media"; "own": a system line that
+#: keeps its speaker; "chat": a system line of the whole chat).
+NOTICE = re.compile(
+    rf"(?P<media>{_MEDIA})|(?P<own>{_DELETED}|{_MISSED_CALL})|(?P<chat>{_ENCRYPTION}.*)",
     re.IGNORECASE,
 )
 
@@ -193,4 +203,4 @@ SUBJECT_EVENT = re.compile(
 )
 
 #: Quotation marks WhatsApp puts around a group subject, in any language.
-SUBJECT_QUOTES = "\"“„«"
+SUBJECT_QUOTES = '"“„«'
