@@ -184,6 +184,47 @@ def sample_paths() -> list[Path]:
     return sorted(Path(str(p)) for p in folder.iterdir() if p.is_file() and not p.name.startswith(("_", ".")) and p.name != "README.md")
 
 
+@main.command()
+@input_options
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--fast", is_flag=True, help="The fast model: for very long histories and batch research, less accurate.")
+@click.option("--model", metavar="NAME", help="A registered model by name (see 'cyclemap eval --list-models').")
+@click.option("--corrections", type=click.Path(path_type=Path), help="JSON Lines of {'turn': id, 'move', 'cue'} that override labels.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the label cache in the data folder.")
+@friendly_errors
+def classify(
+    path: Path, format_name: str, dayfirst: bool | None, chat: str | None, owner: str | None,
+    fast: bool, model: str | None, corrections: Path | None, no_cache: bool,
+) -> None:
+    """Label every turn with its move, cue, confidence, evidence and safety flags.
+
+    PATH is any chat cyclemap reads, or JSON Lines of turns ({"speaker", "text"},
+    optional "time" and "conversation"; turns of one conversation consecutive).
+    Writes one JSON line per input turn, in the same order, adding move, cue,
+    confidence, evidence, safety and the timing events (silence, burst) the
+    turn completes. Labels are cached in the data folder, so a chat read again,
+    or with new messages appended, costs only the new turns.
+
+    \b
+    Examples:
+      cyclemap classify "WhatsApp Chat with Alex.txt" > labelled.jsonl
+      cyclemap classify turns.jsonl --fast
+      cyclemap classify chat.txt --corrections my-corrections.jsonl
+    """
+    from .classify import classify_stream, input_turns, load_corrections, open_cache
+    from .moves.labeller import Labeller
+
+    fixes = load_corrections(corrections) if corrections else {}
+    cache = open_cache(not no_cache)
+    labeller = Labeller(fast=fast, model=model, cache=cache)
+    out = sys.stdout
+    pairs = input_turns(path, format_name, _read_options(dayfirst, chat, owner))
+    for row in classify_stream(pairs, labeller, fixes):
+        out.write(json.dumps(row.to_json(), ensure_ascii=False))
+        out.write("\n")
+    out.flush()
+
+
 @main.command("eval")
 @click.argument("labelled", type=click.Path(path_type=Path))
 @click.option("--predictions", type=click.Path(path_type=Path), help="A JSON Lines file with one {'move': ...} per labelled turn, same order.")

@@ -11,7 +11,7 @@ withdrawing for being short and slow.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
@@ -31,6 +31,8 @@ SILENCE_FACTOR = 6.0
 MIN_SILENCE = timedelta(minutes=45)
 #: A burst has at least this many unanswered messages ...
 MIN_BURST = 3
+#: Until a person's own runs are known, a burst must be longer than this.
+WARMUP_RUN = 4
 #: ... and is longer than this share of the person's own runs.
 BURST_QUANTILE = 0.9
 
@@ -75,7 +77,7 @@ class _Baseline:
 
     def usual_run(self) -> int:
         if len(self.runs) < MIN_BASELINE:
-            return MIN_BURST - 1
+            return WARMUP_RUN
         ordered = sorted(self.runs)
         return ordered[min(len(ordered) - 1, int(BURST_QUANTILE * len(ordered)))]
 
@@ -88,61 +90,88 @@ def _describe(seconds: float) -> str:
     return f"{seconds / 60:.0f} min"
 
 
-def timing_events(turns: Sequence[Turn], moves: Sequence[Move | str]) -> Iterator[TimingEvent]:
-    """Silences after pursuits and bursts of unanswered messages, in time order.
+class TimingTracker:
+    """Feeds on one conversation's turns in order and says which timing events they complete.
 
-    ``moves`` gives each turn's move (same length as ``turns``). Turns without
-    a time, system lines and media are skipped for timing; a conversation with
-    no times yields nothing.
+    Streaming: memory grows with the number of people, not of turns.
     """
-    if len(turns) != len(moves):
-        raise ValueError("one move per turn is needed")
-    baselines: dict[str, _Baseline] = {}
-    last: tuple[int, Turn, Move] | None = None  # previous timed message
-    run_start: int | None = None
-    run_length = 0
-    for index, (turn, move) in enumerate(zip(turns, moves, strict=True)):
+
+    def __init__(self) -> None:
+        self.baselines: dict[str, _Baseline] = {}
+        self.last: tuple[int, Turn, Move] | None = None  # previous timed message
+        self.run_start: int | None = None
+        self.run_length = 0
+        self.run_first: datetime | None = None
+
+    def feed(self, index: int, turn: Turn, move: Move | str) -> list[TimingEvent]:
+        """Events that ``turn`` (at position ``index``) completes."""
         if turn.time is None or turn.speaker is None or turn.kind == "system":
-            continue
+            return []
         move = Move(move)
-        person = baselines.setdefault(turn.speaker, _Baseline())
-        if last is not None and last[1].time is not None:
-            previous_index, previous, previous_move = last
-            gap = (turn.time - previous.time).total_seconds()
+        events: list[TimingEvent] = []
+        person = self.baselines.setdefault(turn.speaker, _Baseline())
+        if self.last is not None and self.last[1].time is not None:
+            previous_index, previous, previous_move = self.last
+            gap = _seconds(turn.time, previous.time)
             if previous.speaker != turn.speaker:
                 if gap >= 0:
                     usual = person.usual_delay()
                     threshold = max(SILENCE_FACTOR * usual, MIN_SILENCE.total_seconds())
                     if previous_move is Move.PURSUE and gap > threshold:
-                        yield TimingEvent(
+                        events.append(TimingEvent(
                             "silence", turn.speaker, previous_index, previous.time, turn.time,
                             f"{turn.speaker} replied after {_describe(gap)}; "
                             f"they usually reply within {_describe(usual)}",
-                        )
+                        ))
                     person.delays.append(gap)
-                owner = baselines.setdefault(previous.speaker or "", _Baseline())
-                yield from _close_run(owner, previous.speaker or "", run_start, run_length, previous_index, turns)
-                run_start, run_length = index, 1
+                events.extend(self._close_run(previous.speaker or "", previous_index, previous.time))
+                self.run_start, self.run_length, self.run_first = index, 1, turn.time
             else:
-                run_length += 1
+                self.run_length += 1
         else:
-            run_start, run_length = index, 1
-        last = (index, turn, move)
-    if last is not None and last[1].speaker is not None:
-        yield from _close_run(baselines[last[1].speaker], last[1].speaker, run_start, run_length, last[0], turns)
+            self.run_start, self.run_length, self.run_first = index, 1, turn.time
+        self.last = (index, turn, move)
+        return events
+
+    def finish(self) -> list[TimingEvent]:
+        """Events the end of the conversation completes (a burst nobody answered)."""
+        if self.last is None or self.last[1].speaker is None or self.last[1].time is None:
+            return []
+        return self._close_run(self.last[1].speaker, self.last[0], self.last[1].time)
+
+    def _close_run(self, speaker: str, end: int, last_time: datetime) -> list[TimingEvent]:
+        person = self.baselines.setdefault(speaker, _Baseline())
+        if self.run_start is None or self.run_length == 0 or self.run_first is None:
+            return []
+        usual = person.usual_run()
+        length = self.run_length
+        person.runs.append(length)
+        if length >= MIN_BURST and length > usual:
+            return [TimingEvent(
+                "burst", speaker, end, self.run_first, last_time,
+                f"{length} messages in a row with no reply; {speaker} usually sends at most {usual}",
+            )]
+        return []
 
 
-def _close_run(
-    person: _Baseline, speaker: str, start: int | None, length: int, end: int, turns: Sequence[Turn]
-) -> Iterator[TimingEvent]:
-    if start is None or length == 0:
-        return
-    usual = person.usual_run()
-    if length >= MIN_BURST and length > usual:
-        first, last = turns[start].time, turns[end].time
-        assert first is not None and last is not None
-        yield TimingEvent(
-            "burst", speaker, end, first, last,
-            f"{length} messages in a row with no reply; {speaker} usually sends at most {usual}",
-        )
-    person.runs.append(length)
+def _seconds(later: datetime, earlier: datetime) -> float:
+    try:
+        return (later - earlier).total_seconds()
+    except TypeError:  # one aware, one naive: compare wall clocks
+        return (later.replace(tzinfo=None) - earlier.replace(tzinfo=None)).total_seconds()
+
+
+def timing_events(turns: Sequence[Turn], moves: Sequence[Move | str]) -> list[TimingEvent]:
+    """Silences after pursuits and bursts of unanswered messages in one conversation.
+
+    ``moves`` gives each turn's move (same length as ``turns``). Turns without
+    a time and system lines are skipped; a conversation with no times has none.
+    """
+    if len(turns) != len(moves):
+        raise ValueError("one move per turn is needed")
+    tracker = TimingTracker()
+    events: list[TimingEvent] = []
+    for index, (turn, move) in enumerate(zip(turns, moves, strict=True)):
+        events.extend(tracker.feed(index, turn, move))
+    events.extend(tracker.finish())
+    return sorted(events, key=lambda e: (e.after, e.kind))

@@ -43,8 +43,11 @@ def _gold_labels(rows: list[LabelledTurn]) -> list[MoveLabel]:
 
 def predict_with(model: MoveModel, dialogues: list[list[LabelledTurn]]) -> list[tuple[str, str | None]]:
     turns = [[row.turn for row in dialogue] for dialogue in dialogues]
-    if not hasattr(model, "fitted_") and not hasattr(model, "label_"):
-        model.fit(turns, [_gold_labels(d) for d in dialogues])
+    if not model.is_fitted():
+        if model.pretrained:
+            model.fit()  # the shipped weights; never the data being scored
+        else:
+            model.fit(turns, [_gold_labels(d) for d in dialogues])
     return [(str(label.move), label.cue) for labels in model.predict(turns) for label in labels]
 
 

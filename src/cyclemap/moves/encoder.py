@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from ..codebook import CUES, Move
-from ..model import Turn
+from .classes import CLASSES, labels_from_class_probs
 from .context import CONTEXT, context_features
 from .label import MoveLabel
-
-MOVES = tuple(m.value for m in Move)
+from .registry import Dialogue, MoveModel
 
 
 def weights_dir(version: str) -> Path:
@@ -39,14 +36,22 @@ class ContextHead:
     def _linear(self, name: str, x: np.ndarray) -> np.ndarray:
         return x @ self.w[f"{name}_weight"].T + self.w[f"{name}_bias"]
 
-    def __call__(self, vectors: np.ndarray, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def __call__(
+        self, vectors: np.ndarray, features: np.ndarray, rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Class and flag probabilities for ``rows`` (default: every turn).
+
+        ``vectors`` needs real values only at each chosen row and the CONTEXT rows before it.
+        """
+        rows = np.arange(len(vectors)) if rows is None else np.asarray(rows)
         projected = np.tanh(self._linear("proj", vectors))
-        parts = [projected]
+        parts = [projected[rows]]
         for back in range(1, CONTEXT + 1):
-            shifted = np.zeros_like(projected)
-            shifted[back:] = projected[:-back] if back < len(projected) else shifted[back:]
+            earlier = rows - back
+            shifted = projected[np.maximum(earlier, 0)]
+            shifted[earlier < 0] = 0.0
             parts.append(shifted)
-        hidden = self._linear("fc1", np.concatenate([*parts, features], axis=1))
+        hidden = self._linear("fc1", np.concatenate([*parts, features[rows]], axis=1))
         hidden = 0.5 * hidden * (1.0 + _erf(hidden / np.sqrt(2.0)))  # GELU, as torch's default
         logits = self._linear("cues", hidden) / self.temperature
         logits -= logits.max(axis=1, keepdims=True)
@@ -102,45 +107,61 @@ class TurnEncoder:
         return vectors[[position[t] for t in texts]]
 
 
-class EncoderReader:
-    """The shipped weights of one version, loaded lazily."""
+class EncoderModel(MoveModel):
+    """The shipped, fine-tuned encoder model (see the module docstring).
 
-    def __init__(self, version: str) -> None:
-        self.folder = weights_dir(version)
-        self.meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
-        self.classes: list[str] = self.meta["classes"]
-        self.flags: list[str] = self.meta["flags"]
-        self.class_move = np.array([MOVES.index(CUES[c].value) if c in CUES else MOVES.index("neutral") for c in self.classes])
+    It is trained by ``train/train_moves.py``, which needs PyTorch; ``fit``
+    here loads those shipped weights (learned state in ``head_``/``encoder_``)
+    and checks they speak the codebook's classes.
+    """
 
-    @cached_property
-    def encoder(self) -> TurnEncoder:
-        return TurnEncoder(self.folder, self.meta["max_tokens"])
+    name = "encoder.v1"
+    pretrained = True
 
-    @cached_property
-    def head(self) -> ContextHead:
-        with np.load(self.folder / "head.npz") as arrays:
-            return ContextHead(dict(arrays))
+    def __init__(self, *, version: str = "encoder-v1", threads: int = 0) -> None:
+        self.version = version
+        self.threads = threads
 
-    def probabilities(self, turns: Sequence[Turn]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(class probs, move probs, flag probs) for one conversation."""
-        vectors = self.encoder.encode([t.text for t in turns])
-        class_probs, flag_probs = self.head(vectors, context_features(turns))
-        move_probs = np.zeros((len(turns), len(MOVES)), dtype=np.float32)
-        for index in range(len(MOVES)):
-            move_probs[:, index] = class_probs[:, self.class_move == index].sum(axis=1)
-        return class_probs, move_probs, flag_probs
+    def fit(self, dialogues: Sequence[Dialogue] = (), labels: Sequence[Sequence[MoveLabel]] = ()) -> EncoderModel:
+        folder = weights_dir(self.version)
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if tuple(meta["classes"]) != CLASSES:
+            raise ValueError(f"weights {self.version} were trained on other classes than this codebook's")
+        self.meta_ = meta
+        self.flags_: list[str] = meta["flags"]
+        self.encoder_ = TurnEncoder(folder, meta["max_tokens"], self.threads)
+        with np.load(folder / "head.npz") as arrays:
+            self.head_ = ContextHead(dict(arrays))
+        return self
 
+    def predict_rows(self, requests: Sequence[tuple[Dialogue, Sequence[int]]]) -> list[np.ndarray]:
+        """For each (turns, row indices): rows of 21 class then 4 flag probabilities.
 
-def labels_from_probabilities(
-    reader: EncoderReader, class_probs: np.ndarray, move_probs: np.ndarray
-) -> list[MoveLabel]:
-    labels = []
-    for cls_row, move_row in zip(class_probs, move_probs, strict=True):
-        move_index = int(move_row.argmax())
-        move = Move(MOVES[move_index])
-        cue = None
-        if move is not Move.NEUTRAL:
-            candidates = [i for i, c in enumerate(reader.classes) if reader.class_move[i] == move_index]
-            cue = reader.classes[max(candidates, key=lambda i: cls_row[i])]
-        labels.append(MoveLabel(move, cue, confidence=float(move_row[move_index])))
-    return labels
+        Only the chosen turns and the CONTEXT turns before each are encoded, all
+        requests in one batch run: re-reading a chat with new messages costs the new ones.
+        """
+        self._check_fitted("head_")
+        needed: list[tuple[int, int]] = []
+        for r, (turns, rows) in enumerate(requests):
+            wanted = sorted({j for i in rows for j in range(max(0, i - CONTEXT), i + 1)})
+            needed.extend((r, j) for j in wanted)
+        encoded = self.encoder_.encode([requests[r][0][j].text for r, j in needed])
+        vectors = [np.zeros((len(turns), encoded.shape[1] if len(encoded) else 1), np.float32) for turns, _ in requests]
+        for (r, j), vector in zip(needed, encoded, strict=True):
+            vectors[r][j] = vector
+        out = []
+        for (turns, rows), vector in zip(requests, vectors, strict=True):
+            if not len(rows):
+                out.append(np.zeros((0, len(CLASSES) + len(self.flags_)), np.float32))
+                continue
+            classes, flags = self.head_(vector, context_features(turns), np.asarray(rows))
+            out.append(np.concatenate([classes, flags], axis=1).astype(np.float32))
+        return out
+
+    def predict_proba(self, dialogues: Sequence[Dialogue]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(class probs, flag probs) per conversation."""
+        rows = self.predict_rows([(turns, range(len(turns))) for turns in dialogues])
+        return [(r[:, : len(CLASSES)], r[:, len(CLASSES):]) for r in rows]
+
+    def predict(self, dialogues: Sequence[Dialogue]) -> list[list[MoveLabel]]:
+        return [labels_from_class_probs(classes) for classes, _ in self.predict_proba(dialogues)]

@@ -12,8 +12,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import ClassVar, TypeVar
 
+import numpy as np
+
 from ..errors import UsageError
 from ..model import Turn
+from .classes import CLASSES
 from .label import MoveLabel
 
 #: One conversation: its turns in order (the context a model may use is the turns before each).
@@ -29,6 +32,8 @@ class MoveModel(ABC):
 
     #: The registered, versioned name.
     name: ClassVar[str]
+    #: True for models that ship trained: ``fit()`` with no data loads their weights.
+    pretrained: ClassVar[bool] = False
 
     @abstractmethod
     def fit(self, dialogues: Sequence[Dialogue], labels: Sequence[Sequence[MoveLabel]]) -> MoveModel:
@@ -37,6 +42,25 @@ class MoveModel(ABC):
     @abstractmethod
     def predict(self, dialogues: Sequence[Dialogue]) -> list[list[MoveLabel]]:
         """One label per turn, conversation by conversation; no side effects."""
+
+    def predict_rows(self, requests: Sequence[tuple[Dialogue, Sequence[int]]]) -> list[np.ndarray]:
+        """For each (turns, row indices): rows of the 21 class probabilities then 4 flag columns.
+
+        This default reads whole conversations and gives one-hot rows; models
+        with probabilities override it and read only what the rows need.
+        """
+        labels = self.predict([turns for turns, _ in requests])
+        out = []
+        for (_, rows), read in zip(requests, labels, strict=True):
+            matrix = np.zeros((len(rows), len(CLASSES) + 4), np.float32)
+            for k, i in enumerate(rows):
+                matrix[k, CLASSES.index(read[i].cue or "neutral")] = 1.0
+            out.append(matrix)
+        return out
+
+    def is_fitted(self) -> bool:
+        """Whether learned state (attributes ending in ``_``) exists, as scikit-learn checks."""
+        return any(key.endswith("_") and not key.startswith("_") for key in vars(self))
 
     def _check_fitted(self, attribute: str) -> None:
         if not hasattr(self, attribute):
@@ -63,7 +87,7 @@ def register_model(name: str) -> Callable[[M], M]:
 
 
 def _load_builtin() -> None:
-    from . import baselines  # noqa: F401  (registers its models)
+    from . import baselines, shipped  # noqa: F401  (register their models)
 
 
 def available_models() -> list[str]:

@@ -1,0 +1,162 @@
+"""Classify a stream of turns: every turn's move, cue, confidence, evidence and safety flags,
+plus the timing events its timestamps complete, in bounded memory.
+
+Turns arrive in conversation order (a chat export, or JSON Lines whose turns of
+one conversation are consecutive). Each conversation is labelled in blocks; a
+block re-reads the few turns before it as context, so the labels do not depend
+on where a block starts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .codebook import LabelError, Move, check_label
+from .ingest import ReadOptions, detect, get_reader, read_turns
+from .ingest.source import Source
+from .model import Turn
+from .moves.cache import LabelCache
+from .moves.context import CONTEXT
+from .moves.label import MoveLabel
+from .moves.labeller import Correction, Labeller
+from .timing import TimingTracker
+
+BLOCK = 2048
+
+
+@dataclass
+class LabelledTurn:
+    """A turn as read, with its label and the timing events it completes."""
+
+    turn: Turn
+    label: MoveLabel
+    raw: dict[str, Any] | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        row = dict(self.raw) if self.raw is not None else self.turn.to_json()
+        row.update(self.label.to_json())
+        row["events"] = self.events
+        return row
+
+
+def input_turns(path: Path, format: str = "auto", options: ReadOptions | None = None) -> Iterator[tuple[Turn, dict | None]]:
+    """Turns of any supported chat; for JSON Lines input, also the object as given (kept in the output)."""
+    reader = detect(path) if format == "auto" else get_reader(format)
+    if reader.name != "jsonl":
+        for turn in read_turns(path, reader.name, options):
+            yield turn, None
+        return
+    source = Source(path)
+    for number, line in source.iter_lines():
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise source.error(f"broken JSON line: {error.msg}", line=number) from None
+        except RecursionError:
+            raise source.error("JSON nested too deeply", line=number) from None
+        if not isinstance(data, dict):
+            raise source.error("each line must be a JSON object", line=number)
+        for required in ("speaker", "text"):
+            if required not in data:
+                raise source.error(f"missing field {required!r}", line=number)
+        try:
+            turn = Turn.from_json({**data, "id": data.get("id", str(number))})
+        except ValueError as error:
+            raise source.error(str(error), line=number) from None
+        yield turn, data
+
+
+def load_corrections(path: Path) -> dict[tuple[str | None, str], Correction]:
+    """A corrections file: JSON Lines of {"turn": id, "move", "cue"?, "conversation"?, "note"?}."""
+    found: dict[tuple[str | None, str], Correction] = {}
+    source = Source(path)
+    for number, line in source.iter_lines():
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise source.error(f"broken JSON line: {error.msg}", line=number) from None
+        if not isinstance(data, dict) or "turn" not in data or "move" not in data:
+            raise source.error("each correction needs 'turn' (the turn's id) and 'move'", line=number)
+        cue = data.get("cue") or None
+        try:
+            check_label(data["move"], cue, require_cue=False)
+        except LabelError as error:
+            raise source.error(str(error), line=number) from None
+        conversation = data.get("conversation")
+        key = (None if conversation is None else str(conversation), str(data["turn"]))
+        found[key] = Correction(Move(data["move"]), cue, str(data.get("note", "")))
+    return found
+
+
+def _conversations(pairs: Iterable[tuple[Turn, dict | None]]) -> Iterator[list[tuple[Turn, dict | None]]]:
+    current: list[tuple[Turn, dict | None]] = []
+    for turn, raw in pairs:
+        if current and turn.conversation != current[-1][0].conversation:
+            yield current
+            current = []
+        current.append((turn, raw))
+    if current:
+        yield current
+
+
+def classify_stream(
+    pairs: Iterable[tuple[Turn, dict | None]],
+    labeller: Labeller,
+    corrections: Mapping[tuple[str | None, str], Correction] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[LabelledTurn]:
+    """Label turns as they come, conversation by conversation, block by block."""
+    corrections = corrections or {}
+    for conversation in _conversations(pairs):
+        tracker = TimingTracker()
+        emitted: list[LabelledTurn] = []
+        for start in range(0, len(conversation), BLOCK):
+            context_start = max(0, start - CONTEXT)
+            window = conversation[context_start:start + BLOCK]
+            turns = [turn for turn, _ in window]
+            wanted = {
+                (0, i): corrections[(turn.conversation, turn.id)]
+                for i, turn in enumerate(turns)
+                if (turn.conversation, turn.id) in corrections
+            }
+            labels = labeller.label([turns], wanted)[0]
+            for offset, ((turn, raw), label) in enumerate(zip(window, labels, strict=True)):
+                index = context_start + offset
+                if index < start:
+                    continue
+                row = LabelledTurn(turn, label, raw)
+                for event in tracker.feed(index, turn, label.move):
+                    row.events.append(_event_json(event, conversation))
+                emitted.append(row)
+            # Hold back the last row: the end of the conversation may complete a burst on it.
+            while len(emitted) > 1:
+                yield emitted.pop(0)
+            if progress:
+                progress(len(window) - (start - context_start))
+        for event in tracker.finish():
+            if emitted:
+                emitted[-1].events.append(_event_json(event, conversation))
+        yield from emitted
+
+
+def _event_json(event, conversation: list[tuple[Turn, dict | None]]) -> dict[str, Any]:
+    data = event.to_json()
+    data["after_turn"] = conversation[event.after][0].id
+    data["counts_as"] = event.move.value
+    return data
+
+
+def open_cache(enabled: bool) -> LabelCache | None:
+    return LabelCache() if enabled else None
+
+
+__all__ = ["LabelledTurn", "classify_stream", "input_turns", "load_corrections", "open_cache"]

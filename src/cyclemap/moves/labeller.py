@@ -1,0 +1,119 @@
+"""Label every turn of a conversation: the model, the cache, corrections, evidence and safety.
+
+This is the one call the CLI, the analysis and the web app use. System lines
+and media are ``neutral`` and are left out of the context the model sees (a
+photo is not a reply); every message turn gets the model's label, unless a
+person corrected it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..codebook import Move, SafetyFlag
+from ..model import Turn
+from .cache import LabelCache, window_keys
+from .classes import CLASSES, labels_from_class_probs
+from .evidence import explain
+from .label import Evidence, MoveLabel
+from .registry import MoveModel, make_model
+
+DEFAULT = "encoder.v1"
+FAST = "fast.v1"
+#: Safety-flag probability above which the model's flag is reported.
+FLAG_THRESHOLD = 0.5
+FLAGS = tuple(f.value for f in SafetyFlag)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A person's override of one turn's move."""
+
+    move: Move
+    cue: str | None
+    note: str = ""
+
+
+class Labeller:
+    """Labels conversations with one model, reusing cached readings of unchanged turns."""
+
+    def __init__(self, *, fast: bool = False, model: str | None = None, cache: LabelCache | None = None) -> None:
+        self.model_name = model or (FAST if fast else DEFAULT)
+        self.cache = cache
+        self._model: MoveModel | None = None
+        self.computed = 0  # turns the model actually read (the rest came from the cache)
+
+    @property
+    def model(self) -> MoveModel:
+        if self._model is None:
+            model = make_model(self.model_name)
+            self._model = model.fit() if model.pretrained else model
+        return self._model
+
+    def _outputs(self, dialogues: Sequence[Sequence[Turn]]) -> list[np.ndarray]:
+        """Per conversation, rows of 21 class probabilities then 4 flag probabilities."""
+        width = len(CLASSES) + len(FLAGS)
+        keys = [window_keys(turns) for turns in dialogues]
+        cached = self.cache.get_many(self.model_name, (k for ks in keys for k in ks)) if self.cache else {}
+        requests = [(turns, [i for i, k in enumerate(ks) if k not in cached]) for turns, ks in zip(dialogues, keys, strict=True)]
+        todo = [r for r, (_, rows) in enumerate(requests) if rows]
+        fresh = dict(zip(todo, self.model.predict_rows([requests[r] for r in todo]), strict=True)) if todo else {}
+        outputs: list[np.ndarray] = []
+        new_items: list[tuple[bytes, list[float]]] = []
+        for r, ks in enumerate(keys):
+            rows = np.zeros((len(ks), width), np.float32)
+            for i, k in enumerate(ks):
+                if k in cached:
+                    rows[i] = cached[k]
+            if r in fresh:
+                missing = requests[r][1]
+                rows[missing] = fresh[r]
+                new_items.extend((ks[i], rows[i].tolist()) for i in missing)
+                self.computed += len(missing)
+            outputs.append(rows)
+        if self.cache is not None and new_items:
+            self.cache.put_many(self.model_name, new_items)
+        return outputs
+
+    def label(
+        self,
+        dialogues: Sequence[Sequence[Turn]],
+        corrections: Mapping[tuple[int, int], Correction] | None = None,
+    ) -> list[list[MoveLabel]]:
+        """One label per turn, conversation by conversation.
+
+        ``corrections`` maps (conversation index, turn index) to a person's
+        correction; it replaces the model's move and cue.
+        """
+        corrections = corrections or {}
+        messages = [[i for i, t in enumerate(turns) if t.kind == "message"] for turns in dialogues]
+        message_dialogues = [[turns[i] for i in idx] for turns, idx in zip(dialogues, messages, strict=True)]
+        outputs = self._outputs(message_dialogues)
+        result: list[list[MoveLabel]] = []
+        for d, (turns, idx, rows) in enumerate(zip(dialogues, messages, outputs, strict=True)):
+            labels: list[MoveLabel] = [
+                MoveLabel(Move.NEUTRAL, None, 1.0, (Evidence(f"{t.kind} line, not a message"),)) for t in turns
+            ]
+            readings = labels_from_class_probs(rows[:, : len(CLASSES)]) if len(rows) else []
+            message_turns = message_dialogues[d]
+            previous: MoveLabel | None = None
+            for position, (turn_index, reading, row) in enumerate(zip(idx, readings, rows, strict=True)):
+                flags = tuple(f for f, p in zip(FLAGS, row[len(CLASSES):], strict=True) if p >= FLAG_THRESHOLD)
+                correction = corrections.get((d, turn_index))
+                if correction is not None:
+                    reading = MoveLabel(correction.move, correction.cue, 1.0,
+                                        (Evidence("corrected by a person", correction.note),), flags)
+                else:
+                    text = message_turns[position].text
+                    if not text.strip():
+                        reading = MoveLabel(Move.NEUTRAL, None, 0.3, (Evidence("empty message"),), flags)
+                    else:
+                        evidence = explain(message_turns, position, reading, previous)
+                        reading = MoveLabel(reading.move, reading.cue, reading.confidence, evidence, flags)
+                labels[turn_index] = reading
+                previous = reading
+            result.append(labels)
+        return result

@@ -1,0 +1,49 @@
+"""Train the --fast move model (fast.v1) on the corpus with NumPy alone, and save what ships.
+
+    .venv/bin/python train/train_fast.py [--out src/cyclemap/moves/weights/fast-v1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from cyclemap.codebook import Move, cues_of  # noqa: E402
+from cyclemap.evaluation import group_dialogues, read_labelled  # noqa: E402
+from cyclemap.evaluation.metrics import score  # noqa: E402
+from cyclemap.moves.fast import FastModel  # noqa: E402
+from cyclemap.moves.label import MoveLabel  # noqa: E402
+
+
+def load(path: Path):
+    dialogues = group_dialogues(read_labelled(path))
+    turns = [[r.turn for r in d] for d in dialogues]
+    labels = [[MoveLabel(Move(r.move), r.cue or (cues_of(r.move)[0] if r.move != "neutral" else None)) for r in d] for d in dialogues]
+    return turns, labels
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=ROOT / "src" / "cyclemap" / "moves" / "weights" / "fast-v1")
+    parser.add_argument("--epochs", type=int, default=40)
+    args = parser.parse_args()
+    train_turns, train_labels = load(ROOT / "corpus" / "train.jsonl")
+    dev_turns, dev_labels = load(ROOT / "corpus" / "dev.jsonl")
+    started = time.time()
+    model = FastModel(epochs=args.epochs).fit(train_turns, train_labels)
+    predicted = [str(label.move) for labels in model.predict(dev_turns) for label in labels]
+    gold = [str(label.move) for labels in dev_labels for label in labels]
+    result = score(gold, predicted)
+    print(f"fast.v1: {len(model.vocabulary_)} features, trained in {time.time() - started:.0f}s; "
+          f"dev macro-F1 {result.macro_f1:.3f}, accuracy {result.accuracy:.3f}")
+    model.save(args.out)
+    print(f"saved to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
