@@ -254,6 +254,46 @@ def compile_corpus(conversations: list[Conversation], out_dir: Path) -> None:
             handle.close()
 
 
+def compile_heldout(folder: Path, out_folder: Path | None = None) -> None:
+    """Each held-out source file becomes a JSON Lines file beside it (never part of any split)."""
+    for path in sorted(folder.glob("*.txt")):
+        with ((out_folder or folder) / f"{path.stem}.jsonl").open("w", encoding="utf-8") as handle:
+            for conversation in read_source(path):
+                for turn in conversation.turns:
+                    row = dict(turn, medium=conversation.medium, tags=conversation.tags, split="heldout")
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def markdown_stats(conversations: list[Conversation]) -> str:
+    """Sizes and label counts per split, for the data card (written to corpus/STATS.md)."""
+    splits = {name: [c for c in conversations if split_of(c.id) == name] for name, _ in SPLIT_SHARES}
+    splits["all"] = conversations
+    names = ["train", "dev", "test", "all"]
+    tables = {name: counts(subset) for name, subset in splits.items()}
+    lines = [
+        "# Corpus statistics",
+        "",
+        "Written by `python3 corpus/build.py`; do not edit by hand.",
+        "",
+        "| | " + " | ".join(names) + " |",
+        "|---|" + "---:|" * len(names),
+        "| conversations | " + " | ".join(str(len(splits[n])) for n in names) + " |",
+        "| turns | " + " | ".join(str(sum(len(c.turns) for c in splits[n])) for n in names) + " |",
+        "| chat conversations | " + " | ".join(str(tables[n]["medium"]["chat"]) for n in names) + " |",
+        "| speech conversations | " + " | ".join(str(tables[n]["medium"]["speech"]) for n in names) + " |",
+    ]
+    for move in Move:
+        lines.append(f"| move `{move.value}` | " + " | ".join(str(tables[n]["move"][move.value]) for n in names) + " |")
+    for cue, move in CUES.items():
+        lines.append(f"| cue `{cue}` ({move.value}) | " + " | ".join(str(tables[n]["cue"][cue]) for n in names) + " |")
+    for flag in SafetyFlag:
+        lines.append(f"| flag `{flag.value}` | " + " | ".join(str(tables[n]["flag"][flag.value]) for n in names) + " |")
+    lines.append("| hard negatives | " + " | ".join(str(tables[n]["other"]["hard_negative"]) for n in names) + " |")
+    authors = Counter(c.id.split("-")[0] for c in conversations)
+    lines += ["", "Conversations per author brief: " + ", ".join(f"{a} {n}" for a, n in sorted(authors.items())), ""]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", metavar="PATH", help="only validate PATH (a file or folder) and print counts")
@@ -270,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"adjudication changed {changed} first-pass labels")
     compile_corpus(conversations, ROOT)
+    compile_heldout(ROOT / "heldout")
+    (ROOT / "STATS.md").write_text(markdown_stats(conversations), encoding="utf-8")
     print_counts(conversations)
     for name, _ in SPLIT_SHARES:
         subset = [c for c in conversations if split_of(c.id) == name]

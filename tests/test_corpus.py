@@ -35,9 +35,14 @@ def test_compiled_corpus_is_up_to_date_with_its_sources(tmp_path):
     conversations = build.read_tree(CORPUS / "src")
     build.apply_adjudication(conversations)
     build.compile_corpus(conversations, tmp_path)
+    assert build.markdown_stats(conversations) == (CORPUS / "STATS.md").read_text(encoding="utf-8")
     for name in ("cyclemap-corpus", "train", "dev", "test"):
         fresh = (tmp_path / f"{name}.jsonl").read_text(encoding="utf-8")
         assert fresh == (CORPUS / f"{name}.jsonl").read_text(encoding="utf-8"), f"run python3 corpus/build.py ({name})"
+    build.compile_heldout(CORPUS / "heldout", tmp_path)
+    for path in (CORPUS / "heldout").glob("*.txt"):
+        fresh = (tmp_path / f"{path.stem}.jsonl").read_text(encoding="utf-8")
+        assert fresh == (CORPUS / "heldout" / f"{path.stem}.jsonl").read_text(encoding="utf-8"), path.name
 
 
 def test_corpus_reaches_the_sizes_the_models_need(rows):
@@ -50,6 +55,11 @@ def test_corpus_reaches_the_sizes_the_models_need(rows):
     assert {flag.value: flags[flag.value] for flag in SafetyFlag if flags[flag.value] < 300} == {}
     assert sum(1 for row in rows if row["hard_negative"]) >= 1000
     assert {row["medium"] for row in rows} == {"chat", "speech"}
+
+
+def test_heldout_set_shares_no_conversation_with_the_corpus(rows):
+    heldout = {r.turn.conversation for p in (CORPUS / "heldout").glob("*.jsonl") for r in read_labelled(p)}
+    assert heldout and not heldout & {row["conversation"] for row in rows}
 
 
 def test_splits_never_share_a_conversation():

@@ -23,7 +23,10 @@ from cyclemap.moves.label import MoveLabel  # noqa: E402
 def load(path: Path):
     dialogues = group_dialogues(read_labelled(path))
     turns = [[r.turn for r in d] for d in dialogues]
-    labels = [[MoveLabel(Move(r.move), r.cue or (cues_of(r.move)[0] if r.move != "neutral" else None)) for r in d] for d in dialogues]
+    labels = [
+        [MoveLabel(Move(r.move), r.cue or (cues_of(r.move)[0] if r.move != "neutral" else None), safety=r.safety) for r in d]
+        for d in dialogues
+    ]
     return turns, labels
 
 

@@ -22,6 +22,7 @@ class EvalReport:
     scores: Scores
     baselines: dict[str, Scores] = field(default_factory=dict)
     has_cues: bool = True
+    safety: dict | None = None
 
     def to_json(self) -> dict:
         return {
@@ -31,6 +32,7 @@ class EvalReport:
             "system": self.system,
             "scores": self.scores.to_json(),
             "baselines": {name: s.to_json() for name, s in self.baselines.items()},
+            "safety": self.safety,
         }
 
 
@@ -41,20 +43,55 @@ def _gold_labels(rows: list[LabelledTurn]) -> list[MoveLabel]:
     return [MoveLabel(Move(r.move), r.cue or (cues_of(r.move)[0] if r.move != "neutral" else None)) for r in rows]
 
 
-def predict_with(model: MoveModel, dialogues: list[list[LabelledTurn]]) -> list[tuple[str, str | None]]:
+def predict_with(model: MoveModel, dialogues: list[list[LabelledTurn]]) -> list[MoveLabel]:
+    """Labels as users get them: shipped models through the full labeller (with the safety screen)."""
     turns = [[row.turn for row in dialogue] for dialogue in dialogues]
+    if model.pretrained:
+        from ..moves.labeller import Labeller
+
+        labeller = Labeller(model=model.name)
+        labeller._model = model if model.is_fitted() else model.fit()  # the shipped weights, never the data scored
+        return [label for labels in labeller.label(turns) for label in labels]
     if not model.is_fitted():
-        if model.pretrained:
-            model.fit()  # the shipped weights; never the data being scored
-        else:
-            model.fit(turns, [_gold_labels(d) for d in dialogues])
-    return [(str(label.move), label.cue) for labels in model.predict(turns) for label in labels]
+        model.fit(turns, [_gold_labels(d) for d in dialogues])
+    return [label for labels in model.predict(turns) for label in labels]
+
+
+def safety_scores(rows: list[LabelledTurn], predicted: list[MoveLabel]) -> dict | None:
+    """Recall per flag, and false alarms on hard negatives; None when the data has no flags."""
+    if not any(r.safety for r in rows):
+        return None
+    from ..codebook import SafetyFlag
+
+    result: dict = {"per_flag": {}}
+    for flag in (f.value for f in SafetyFlag):
+        gold = [flag in r.safety for r in rows]
+        made = [flag in p.safety for p in predicted]
+        hits = sum(1 for g, m in zip(gold, made, strict=True) if g and m)
+        result["per_flag"][flag] = {
+            "support": sum(gold),
+            "recall": round(hits / sum(gold), 4) if sum(gold) else None,
+            "precision": round(hits / sum(made), 4) if sum(made) else None,
+        }
+    flagged = [bool(r.safety) for r in rows]
+    caught = sum(1 for r, p in zip(rows, predicted, strict=True) if r.safety and p.safety)
+    result["any_flag_recall"] = round(caught / sum(flagged), 4)
+    hard = [p for r, p in zip(rows, predicted, strict=True) if r.hard_negative]
+    result["hard_negatives"] = len(hard)
+    result["hard_negative_false_alarm_rate"] = round(sum(1 for p in hard if p.safety) / len(hard), 4) if hard else None
+    unflagged = [p for r, p in zip(rows, predicted, strict=True) if not r.safety]
+    result["false_alarm_rate_all_unflagged"] = round(sum(1 for p in unflagged if p.safety) / len(unflagged), 4) if unflagged else None
+    return result
 
 
 def _scores(rows: list[LabelledTurn], predicted: list[tuple[str, str | None]]) -> Scores:
     result = score([r.move for r in rows], [p[0] for p in predicted])
     result.per_cue = cue_scores([r.cue for r in rows], [p[1] for p in predicted])
     return result
+
+
+def _pairs(labels: list[MoveLabel]) -> list[tuple[str, str | None]]:
+    return [(str(label.move), label.cue) for label in labels]
 
 
 def evaluate(
@@ -67,6 +104,7 @@ def evaluate(
     """Score a model or a predictions file on ``path`` (labelled JSON Lines)."""
     rows = read_labelled(path)
     dialogues = group_dialogues(rows)
+    safety = None
     if predictions is not None:
         predicted = read_predictions(predictions, len(rows))
         system = str(predictions)
@@ -74,8 +112,10 @@ def evaluate(
         if model is None:
             model = DEFAULT_MODEL
         instance = make_model(model) if isinstance(model, str) else model
-        predicted = predict_with(instance, dialogues)
+        labels = predict_with(instance, dialogues)
+        predicted = _pairs(labels)
         system = instance.name
+        safety = safety_scores(rows, labels)
     report = EvalReport(
         path=str(path),
         turns=len(rows),
@@ -83,10 +123,11 @@ def evaluate(
         system=system,
         scores=_scores(rows, predicted),
         has_cues=any(r.cue for r in rows),
+        safety=safety,
     )
     if baselines:
         for name in BASELINES:
             # The majority baseline learns its class from the evaluated data itself:
             # an optimistic floor, documented as such.
-            report.baselines[name] = _scores(rows, predict_with(make_model(name), dialogues))
+            report.baselines[name] = _scores(rows, _pairs(predict_with(make_model(name), dialogues)))
     return report

@@ -31,4 +31,16 @@ def format_report(report: EvalReport) -> str:
         lines += ["", "per cue:", f"  {'cue':<18} {'move':<9} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}"]
         for cue, s in report.scores.per_cue.items():
             lines.append(f"  {cue:<18} {CUES[cue].value:<9} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}")
+    if report.safety:
+        safety = report.safety
+        lines += ["", "safety screen:", f"  {'flag':<12} {'recall':>7} {'precision':>9} {'support':>8}"]
+        for flag, s in safety["per_flag"].items():
+            recall = "-" if s["recall"] is None else f"{s['recall']:.3f}"
+            precision = "-" if s["precision"] is None else f"{s['precision']:.3f}"
+            lines.append(f"  {flag:<12} {recall:>7} {precision:>9} {s['support']:>8}")
+        lines.append(f"  any flag recall {safety['any_flag_recall']:.3f}")
+        if safety["hard_negative_false_alarm_rate"] is not None:
+            lines.append(
+                f"  false alarms on {safety['hard_negatives']} hard negatives: {safety['hard_negative_false_alarm_rate']:.3f}"
+            )
     return "\n".join(lines)

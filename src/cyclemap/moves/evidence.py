@@ -19,7 +19,7 @@ from .label import Evidence, MoveLabel
 # More phrases per cue than the keyword baseline uses: evidence should find
 # the words in most turns that carry a cue, not decide the cue.
 EXTRA: dict[str, tuple[str, ...]] = {
-    "criticize": (r"\bwow\b", r"\bof course\b", r"\bclassic\b", r"\bagain\b", r"\bcan'?t even\b", r"\bevery (single )?time\b", r"\bso typical\b", r"\bthanks a lot\b"),
+    "criticize": (r"\b(always|never)\b", r"\bwow\b", r"\bof course\b", r"\bclassic\b", r"\bagain\b", r"\bcan'?t even\b", r"\bevery (single )?time\b", r"\bso typical\b", r"\bthanks a lot\b"),
     "demand": (r"\bnow\b", r"\bright now\b", r"\btonight\b", r"\bi want an answer\b", r"\bwe are talking\b", r"\bstop\b"),
     "interrogate": (r"\bwhy\b", r"\bwho\b", r"\bwhere\b", r"\bwhat were you\b", r"\?"),
     "reassure_seek": (r"\bdo you (still )?(love|want|care)\b", r"\bare we\b", r"\bis it me\b", r"\bwill you leave\b"),
@@ -32,7 +32,7 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "minimize": (r"\bno big deal\b", r"\bwhatever\b", r"\bjust\b", r"\bdramatic\b", r"\bit'?s fine\b", r"\bchill\b"),
     "defend": (r"\bi was\b", r"\bi did\b", r"\bnot fair\b", r"\bwhat do you want from me\b", r"\bi try\b", r"\bi can'?t win\b"),
     "appease": (r"\bfine\b", r"\bsorry\b", r"\bwhatever you (want|say)\b", r"\byou'?re right\b", r"\bok ok\b"),
-    "vulnerable": (r"\bi('?m| am) (scared|afraid|worried|lonely|hurt|sad|anxious)\b", r"\bi feel\b", r"\bi need\b", r"\bi miss\b", r"\bit hurts\b"),
+    "vulnerable": (r"\b(scared|afraid|worried|lonely|hurt|anxious|alone)\b", r"\bi('?m| am) (scared|afraid|worried|lonely|hurt|sad|anxious)\b", r"\bi feel\b", r"\bi need\b", r"\bi miss\b", r"\bit hurts\b"),
     "name_overwhelm": (r"\bneed (a|some) (minute|moment|break|space)\b", r"\bcome back\b", r"\bpause\b", r"\btoo much\b", r"\bin (\d+|twenty|ten|an hour)\b"),
     "name_cycle": (r"\bagain\b", r"\bthe thing\b", r"\bthis pattern\b", r"\bloop\b", r"\bwe both\b", r"\bround and round\b"),
     "reassure": (r"\bi'?m here\b", r"\bnot going anywhere\b", r"\bi love you\b", r"\byou matter\b", r"\bwe'?re ok\b"),
@@ -70,7 +70,7 @@ def explain(turns: Sequence[Turn], index: int, label: MoveLabel, previous: MoveL
     found = word_evidence(turn.text, label.cue)
     before = turns[index - 1] if index else None
     if before is not None and before.speaker != turn.speaker and previous is not None and previous.move is not Move.NEUTRAL:
-        if len(turn.text.split()) <= _MINIMAL_WORDS or not found:
+        if len(turn.text.split()) <= _MINIMAL_WORDS:  # a short reply is read by what it answers
             found.append(Evidence("context", f"follows {before.speaker}'s {previous.move.value} ({previous.cue})"))
     if not found:
         found.append(Evidence("model", "the turn as a whole; no single phrase decided it"))

@@ -19,12 +19,15 @@ from pathlib import Path
 import numpy as np
 
 from ..model import Turn
+from ..codebook import SafetyFlag
 from .classes import CLASSES, labels_from_class_probs
 from .classes import softmax as _softmax
 from .context import N_FEATURES, context_features
 from .label import MoveLabel
 from .registry import Dialogue, MoveModel
 
+FLAGS = tuple(f.value for f in SafetyFlag)
+FLAG_WEIGHT = 4.0
 _WORD = re.compile(r"[a-z0-9']+|[?!]|[^\sa-z0-9'?!.,;:\"()]", re.IGNORECASE)
 
 
@@ -97,13 +100,15 @@ class FastModel(MoveModel):
         counts = Counter(token for turns in dialogues for tokens in dialogue_tokens(turns) for token in set(tokens))
         self.vocabulary_ = {t: i for i, t in enumerate(sorted(t for t, c in counts.items() if c >= self.min_count))}
         target = np.array([CLASSES.index(label.cue or "neutral") for row in labels for label in row])
+        flags = np.array([[f in label.safety for f in FLAGS] for row in labels for label in row], np.float32).reshape(-1, len(FLAGS))
         rows, dense = self._rows(dialogues)
         if len(rows) != len(target):
             raise ValueError("one label per turn is needed")
         rng = np.random.default_rng(0)
-        self.weights_ = np.zeros((len(self.vocabulary_), len(CLASSES)), np.float32)
-        self.dense_weights_ = np.zeros((N_FEATURES, len(CLASSES)), np.float32)
-        self.bias_ = np.zeros(len(CLASSES), np.float32)
+        width = len(CLASSES) + len(FLAGS)  # softmax over the classes, a sigmoid per flag
+        self.weights_ = np.zeros((len(self.vocabulary_), width), np.float32)
+        self.dense_weights_ = np.zeros((N_FEATURES, width), np.float32)
+        self.bias_ = np.zeros(width, np.float32)
         frequency = np.bincount(target, minlength=len(CLASSES)).astype(np.float32)
         sample_weight = (frequency.sum() / np.maximum(frequency, 1)) ** 0.5
         sample_weight = sample_weight / sample_weight[target].mean()
@@ -113,10 +118,16 @@ class FastModel(MoveModel):
             for start in range(0, len(order), 256):
                 batch = order[start:start + 256]
                 batch_rows = [rows[i] for i in batch]
-                probs = _softmax(self._scores(batch_rows, dense[batch]))
-                grad = probs
+                scores = self._scores(batch_rows, dense[batch])
+                grad = np.empty_like(scores)
+                grad[:, : len(CLASSES)] = _softmax(scores[:, : len(CLASSES)])
                 grad[np.arange(len(batch)), target[batch]] -= 1.0
-                grad *= (sample_weight[target[batch]] / len(batch))[:, None]
+                grad[:, : len(CLASSES)] *= sample_weight[target[batch]][:, None]
+                flag_probs = 1.0 / (1.0 + np.exp(-scores[:, len(CLASSES):]))
+                # Missing a danger costs more than a false alarm: positives weigh FLAG_WEIGHT.
+                truth = flags[batch]
+                grad[:, len(CLASSES):] = (flag_probs - truth) * (1.0 + (FLAG_WEIGHT - 1.0) * truth)
+                grad /= len(batch)
                 flat = np.concatenate(batch_rows) if batch_rows else np.zeros(0, np.int32)
                 owners = np.repeat(np.arange(len(batch)), [len(r) for r in batch_rows])
                 np.subtract.at(self.weights_, flat, rate * grad[owners])
@@ -125,19 +136,28 @@ class FastModel(MoveModel):
             self.weights_ *= 1 - rate * self.l2
         return self
 
-    def predict_proba(self, dialogues: Sequence[Dialogue]) -> list[np.ndarray]:
-        """Class probabilities (turns x 21) per conversation."""
+    def _probabilities(self, rows: list[np.ndarray], dense: np.ndarray) -> np.ndarray:
+        if not rows:
+            return np.zeros((0, len(CLASSES) + len(FLAGS)), np.float32)
+        scores = self._scores(rows, dense)
+        scores[:, : len(CLASSES)] = _softmax(scores[:, : len(CLASSES)])
+        scores[:, len(CLASSES):] = 1.0 / (1.0 + np.exp(-scores[:, len(CLASSES):]))
+        return scores
+
+    def predict_proba(self, dialogues: Sequence[Dialogue]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(class probs, flag probs) per conversation."""
         self._check_fitted("weights_")
         rows, dense = self._rows(dialogues)
-        probs = _softmax(self._scores(rows, dense)) if rows else np.zeros((0, len(CLASSES)), np.float32)
+        probs = self._probabilities(rows, dense)
         out, start = [], 0
         for turns in dialogues:
-            out.append(probs[start:start + len(turns)])
+            chunk = probs[start:start + len(turns)]
+            out.append((chunk[:, : len(CLASSES)], chunk[:, len(CLASSES):]))
             start += len(turns)
         return out
 
     def predict_rows(self, requests: Sequence[tuple[Dialogue, Sequence[int]]]) -> list[np.ndarray]:
-        """For each (turns, row indices): rows of 21 class probabilities then 4 (zero) flag columns."""
+        """For each (turns, row indices): rows of 21 class probabilities then 4 flag probabilities."""
         self._check_fitted("weights_")
         out = []
         for turns, rows in requests:
@@ -145,12 +165,11 @@ class FastModel(MoveModel):
             tokens = [turn_tokens(turns[i].text) + context_tokens(turns, i) for i in rows]
             index = [np.fromiter((self.vocabulary_[t] for t in ts if t in self.vocabulary_), dtype=np.int32) for ts in tokens]
             dense = context_features(turns)[rows] if rows else np.zeros((0, N_FEATURES), np.float32)
-            probs = _softmax(self._scores(index, dense)) if rows else np.zeros((0, len(CLASSES)), np.float32)
-            out.append(np.concatenate([probs, np.zeros((len(rows), 4), np.float32)], axis=1))
+            out.append(self._probabilities(index, dense))
         return out
 
     def predict(self, dialogues: Sequence[Dialogue]) -> list[list[MoveLabel]]:
-        return [labels_from_class_probs(p) for p in self.predict_proba(dialogues)]
+        return [labels_from_class_probs(classes) for classes, _ in self.predict_proba(dialogues)]
 
     # -- persistence ---------------------------------------------------------------
     def save(self, folder: Path) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..codebook import Move, SafetyFlag
 from ..model import Turn
+from ..safety import screen_turn
 from .cache import LabelCache, window_keys
 from .classes import CLASSES, labels_from_class_probs
 from .evidence import explain
@@ -23,8 +24,6 @@ from .registry import MoveModel, make_model
 
 DEFAULT = "encoder.v1"
 FAST = "fast.v1"
-#: Safety-flag probability above which the model's flag is reported.
-FLAG_THRESHOLD = 0.5
 FLAGS = tuple(f.value for f in SafetyFlag)
 
 
@@ -101,18 +100,17 @@ class Labeller:
             message_turns = message_dialogues[d]
             previous: MoveLabel | None = None
             for position, (turn_index, reading, row) in enumerate(zip(idx, readings, rows, strict=True)):
-                flags = tuple(f for f, p in zip(FLAGS, row[len(CLASSES):], strict=True) if p >= FLAG_THRESHOLD)
+                text = message_turns[position].text
+                flags, flag_evidence = screen_turn(text, row[len(CLASSES):].tolist())
                 correction = corrections.get((d, turn_index))
                 if correction is not None:
                     reading = MoveLabel(correction.move, correction.cue, 1.0,
-                                        (Evidence("corrected by a person", correction.note),), flags)
+                                        (Evidence("corrected by a person", correction.note), *flag_evidence), flags)
+                elif not text.strip():
+                    reading = MoveLabel(Move.NEUTRAL, None, 0.3, (Evidence("empty message"),), flags)
                 else:
-                    text = message_turns[position].text
-                    if not text.strip():
-                        reading = MoveLabel(Move.NEUTRAL, None, 0.3, (Evidence("empty message"),), flags)
-                    else:
-                        evidence = explain(message_turns, position, reading, previous)
-                        reading = MoveLabel(reading.move, reading.cue, reading.confidence, evidence, flags)
+                    evidence = explain(message_turns, position, reading, previous)
+                    reading = MoveLabel(reading.move, reading.cue, reading.confidence, (*evidence, *flag_evidence), flags)
                 labels[turn_index] = reading
                 previous = reading
             result.append(labels)

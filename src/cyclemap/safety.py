@@ -1,0 +1,115 @@
+"""The safety screen: signs of violence, coercive control, self-harm or fear of a partner.
+
+The pursue-withdraw frame assumes a relationship that is fundamentally safe.
+Where a turn shows danger, cyclemap must not call it a shared dance nor coach
+the frightened person to soften. The screen reads each turn two ways: the move
+model's safety outputs (trained on flagged turns and on hard negatives such as
+"this traffic is killing me"), and a list of explicit phrases. A phrase alone
+is not enough (films, jokes and figures of speech use the same words); it
+lowers the bar the model's reading must reach. Missing danger costs more than a
+false alarm, so the bars are set for recall.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .codebook import SafetyFlag
+from .moves.label import Evidence
+
+#: A flag is raised when the model's probability reaches this ...
+MODEL_THRESHOLD = 0.5
+#: ... or reaches this and an explicit phrase for the flag is present.
+PHRASE_THRESHOLD = 0.12
+
+_I_WILL = r"(?:i'?ll|i will|i'?m gonna|i'?m going to|gonna)"
+PHRASES: dict[str, tuple[str, ...]] = {
+    "violence": (
+        rf"\b{_I_WILL} (?:kill|hurt|hit|beat|stab|strangle|choke|punch|slap|smash) (?:you|u|her|him|your)\b",
+        r"\b(?:you|u|he|she) (?:hit|punched|slapped|choked|strangled|shoved|pushed|kicked|grabbed|threw \w+ at) me\b",
+        r"\b(?:hands|hand) (?:on|around) (?:me|my (?:neck|throat))\b",
+        r"\b(?:break|snap) your (?:neck|arm|legs?|face)\b",
+        r"\byou'?(?:ll|d) (?:regret|be sorry)\b",
+        r"\bdon'?t make me (?:do something|hurt|hit)\b",
+        r"\b(?:bruise|bruises|black eye)\b",
+        r"\b(?:knife|gun)\b.*\b(?:you|me)\b",
+    ),
+    "control": (
+        r"\b(?:give|show|hand) me your phone\b",
+        r"\b(?:check|checked|checking|read|reading|went through|go through) (?:your|my) (?:phone|messages|texts|emails?|dms)\b",
+        r"\b(?:not|never) allowed to\b",
+        r"\byou(?:'re| are) not (?:going|seeing|talking)\b",
+        r"\b(?:it'?s )?(?:me or (?:them|her|him|your \w+))\b",
+        r"\b(?:allowance|my money|your card|the cards?)\b.*\b(?:behave|earn|allowed|take)\b",
+        r"\bwhere (?:were|are) you\b.*\b(?:photo|picture|prove|location)\b",
+        r"\b(?:send|show) me (?:a )?(?:photo|picture|pic|proof)\b",
+        r"\bwho (?:were|are|was) you (?:texting|talking to|messaging)\b",
+        r"\bi'?ll tell (?:your|everyone)\b",
+    ),
+    "self_harm": (
+        r"\b(?:kill|hurt|cut|harm) my ?self\b",
+        r"\bend (?:it all|my life|it tonight|things)\b",
+        r"\bwant(?:ed)? to die\b",
+        r"\bsuicid",
+        r"\bbetter off (?:without|if i (?:was|were) gone|if i (?:was|were) dead)\b",
+        r"\bno (?:reason|point) (?:to live|in living|anymore)\b",
+        r"\b(?:won'?t|not) be (?:here|around) (?:much longer|anymore|tomorrow)\b",
+        r"\bi'?ll be gone\b",
+        r"\b(?:overdose|the pills|pills here|take them all)\b",
+        r"\b(?:cutting|self.?harm)\b",
+    ),
+    "fear": (
+        r"\bi'?m (?:so |really )?(?:scared|afraid|terrified|frightened) (?:of you|of him|of her|of what (?:you|he|she))\b",
+        r"\b(?:you'?re|you are) (?:scaring|frightening) me\b",
+        r"\bwalking on eggshells\b",
+        r"\b(?:scared|afraid) to (?:come home|go home|tell you|say)\b",
+        r"\bplease don'?t (?:hurt|hit|shout at|be angry)\b",
+        r"\blocked (?:the|myself in)\b",
+    ),
+}
+_COMPILED = {flag: [re.compile(p, re.IGNORECASE) for p in patterns] for flag, patterns in PHRASES.items()}
+FLAGS: tuple[str, ...] = tuple(f.value for f in SafetyFlag)
+
+
+def phrase_evidence(text: str) -> dict[str, Evidence]:
+    """The first explicit phrase found for each flag."""
+    found: dict[str, Evidence] = {}
+    for flag, patterns in _COMPILED.items():
+        for pattern in patterns:
+            match = pattern.search(text)
+            if match:
+                found[flag] = Evidence(f"safety: {flag}", match.group(0), match.start(), match.end())
+                break
+    return found
+
+
+def screen_turn(text: str, probabilities: Sequence[float]) -> tuple[tuple[str, ...], tuple[Evidence, ...]]:
+    """Flags for one turn from the model's flag probabilities (in FLAGS order) and the phrases."""
+    phrases = phrase_evidence(text)
+    flags: list[str] = []
+    evidence: list[Evidence] = []
+    for flag, probability in zip(FLAGS, probabilities, strict=True):
+        if probability >= MODEL_THRESHOLD or (flag in phrases and probability >= PHRASE_THRESHOLD):
+            flags.append(flag)
+            evidence.append(phrases.get(flag) or Evidence(f"safety: {flag}", "the model's reading of the turn"))
+    return tuple(flags), tuple(evidence)
+
+
+@dataclass(frozen=True)
+class SafetyFinding:
+    """One flagged turn of a conversation."""
+
+    turn_id: str
+    speaker: str | None
+    flags: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+
+    def to_json(self) -> dict:
+        return {
+            "turn": self.turn_id,
+            "speaker": self.speaker,
+            "flags": list(self.flags),
+            "evidence": [e.to_json() for e in self.evidence],
+        }
