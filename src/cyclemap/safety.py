@@ -69,19 +69,18 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"\blocked (?:the|myself in)\b",
     ),
 }
-_COMPILED = {flag: [re.compile(p, re.IGNORECASE) for p in patterns] for flag, patterns in PHRASES.items()}
+# One alternation per flag: four searches a turn instead of forty.
+_COMPILED = {flag: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) for flag, patterns in PHRASES.items()}
 FLAGS: tuple[str, ...] = tuple(f.value for f in SafetyFlag)
 
 
 def phrase_evidence(text: str) -> dict[str, Evidence]:
     """The first explicit phrase found for each flag."""
     found: dict[str, Evidence] = {}
-    for flag, patterns in _COMPILED.items():
-        for pattern in patterns:
-            match = pattern.search(text)
-            if match:
-                found[flag] = Evidence(f"safety: {flag}", match.group(0), match.start(), match.end())
-                break
+    for flag, pattern in _COMPILED.items():
+        match = pattern.search(text)
+        if match:
+            found[flag] = Evidence(f"safety: {flag}", match.group(0), match.start(), match.end())
     return found
 
 

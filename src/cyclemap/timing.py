@@ -107,17 +107,19 @@ class TimingTracker:
         """Events that ``turn`` (at position ``index``) completes."""
         if turn.time is None or turn.speaker is None or turn.kind == "system":
             return []
-        move = Move(move)
         events: list[TimingEvent] = []
-        person = self.baselines.setdefault(turn.speaker, _Baseline())
+        person = self.baselines.get(turn.speaker)
+        if person is None:
+            person = self.baselines[turn.speaker] = _Baseline()
         if self.last is not None and self.last[1].time is not None:
             previous_index, previous, previous_move = self.last
             gap = _seconds(turn.time, previous.time)
             if previous.speaker != turn.speaker:
                 if gap >= 0:
-                    usual = person.usual_delay()
+                    # only a reply to a pursuit can be a silence; skip the median otherwise
+                    usual = person.usual_delay() if previous_move == Move.PURSUE else 0.0
                     threshold = max(SILENCE_FACTOR * usual, MIN_SILENCE.total_seconds())
-                    if previous_move is Move.PURSUE and gap > threshold:
+                    if previous_move == Move.PURSUE and gap > threshold:
                         events.append(TimingEvent(
                             "silence", turn.speaker, previous_index, previous.time, turn.time,
                             f"{turn.speaker} replied after {_describe(gap)}; "

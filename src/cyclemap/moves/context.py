@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import datetime
 
 import numpy as np
 
@@ -25,33 +26,44 @@ OWN = 3
 N_FEATURES = CONTEXT * PER_TURN + OWN
 
 _LOG_DAY = math.log1p(86400.0)
+_EPOCH = datetime(1970, 1, 1)
 
 
-def _scaled_gap(later: Turn, earlier: Turn) -> tuple[float, float]:
-    if later.time is None or earlier.time is None:
-        return 0.0, 0.0
-    try:
-        seconds = (later.time - earlier.time).total_seconds()
-    except TypeError:  # one aware, one naive: compare wall clocks
-        seconds = (later.time.replace(tzinfo=None) - earlier.time.replace(tzinfo=None)).total_seconds()
-    return 1.0, min(math.log1p(max(seconds, 0.0)) / _LOG_DAY, 2.0)
+def _seconds(turns: Sequence[Turn]) -> np.ndarray:
+    """Each turn's time in seconds (wall clock), NaN where a turn has no time."""
+    out = np.full(len(turns), np.nan)
+    for index, turn in enumerate(turns):
+        if turn.time is not None:
+            moment = turn.time.replace(tzinfo=None)  # aware and naive times compare as wall clocks
+            out[index] = (moment - _EPOCH).total_seconds()
+    return out
 
 
 def context_features(turns: Sequence[Turn]) -> np.ndarray:
     """A (len(turns), N_FEATURES) float32 array, row i describing turn i's context."""
-    rows = np.zeros((len(turns), N_FEATURES), dtype=np.float32)
-    for index, turn in enumerate(turns):
-        row = rows[index]
-        for back in range(1, CONTEXT + 1):
-            if index - back < 0:
-                break
-            earlier = turns[index - back]
-            base = (back - 1) * PER_TURN
-            row[base] = 1.0
-            row[base + 1] = 1.0 if earlier.speaker == turn.speaker else 0.0
-            row[base + 2], row[base + 3] = _scaled_gap(turns[index - back + 1], earlier)
-        own = CONTEXT * PER_TURN
-        if index:
-            row[own], row[own + 1] = _scaled_gap(turn, turns[index - 1])
-        row[own + 2] = 0.0 if turn.text.strip() else 1.0
+    n = len(turns)
+    rows = np.zeros((n, N_FEATURES), dtype=np.float32)
+    if n == 0:
+        return rows
+    speakers = [t.speaker for t in turns]
+    seconds = _seconds(turns)
+    # gap[i] = scaled time from turn i-1 to turn i; has[i] = both have a time
+    step = np.diff(seconds, prepend=np.nan)
+    has = ~np.isnan(step)
+    gap = np.zeros(n)
+    gap[has] = np.minimum(np.log1p(np.maximum(step[has], 0.0)) / _LOG_DAY, 2.0)
+    for back in range(1, CONTEXT + 1):
+        if back >= n:
+            break
+        base = (back - 1) * PER_TURN
+        later = np.arange(back, n)  # turn index whose context we describe
+        rows[later, base] = 1.0
+        rows[later, base + 1] = [speakers[i - back] == speakers[i] for i in later]
+        # the gap between the earlier turn (i - back) and the one after it
+        rows[later, base + 2] = has[later - back + 1]
+        rows[later, base + 3] = gap[later - back + 1]
+    own = CONTEXT * PER_TURN
+    rows[1:, own] = has[1:]
+    rows[1:, own + 1] = gap[1:]
+    rows[:, own + 2] = [0.0 if t.text.strip() else 1.0 for t in turns]
     return rows

@@ -40,26 +40,27 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "validate": (r"\bmakes sense\b", r"\bi get it\b", r"\bi hear you\b", r"\bfair\b", r"\byou'?re right\b", r"\bi understand\b"),
     "invite": (r"\bcan we talk\b", r"\bhow are you\b", r"\bwhat'?s up\b", r"\btell me\b", r"\bwhat do you need\b", r"\bi want to understand\b"),
 }
-_PATTERNS: dict[str, list[re.Pattern[str]]] = {
-    cue: [re.compile(p, re.IGNORECASE) for p in (*KEYWORDS.get(cue, ()), *EXTRA.get(cue, ()))] for cue in CUES
+# One alternation per cue, so finding a turn's evidence is one scan of its text.
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    cue: re.compile("|".join(f"(?:{p})" for p in (*KEYWORDS.get(cue, ()), *EXTRA.get(cue, ()))), re.IGNORECASE)
+    for cue in CUES
 }
 _MINIMAL_WORDS = 3
 
 
 def word_evidence(text: str, cue: str, limit: int = 3) -> list[Evidence]:
     """Up to ``limit`` non-overlapping spans of ``text`` that carry ``cue``."""
+    pattern = _PATTERNS.get(cue)
+    if pattern is None:
+        return []
     spans: list[Evidence] = []
-    taken: list[tuple[int, int]] = []
-    for pattern in _PATTERNS.get(cue, []):
-        for found in pattern.finditer(text):
-            start, end = found.span()
-            if start == end or any(start < b and a < end for a, b in taken):
-                continue
-            taken.append((start, end))
-            spans.append(Evidence("words", found.group(0), start, end))
-            if len(spans) >= limit:
-                return sorted(spans, key=lambda e: e.start or 0)
-    return sorted(spans, key=lambda e: e.start or 0)
+    for found in pattern.finditer(text):  # leftmost matches, never overlapping
+        if found.start() == found.end():
+            continue
+        spans.append(Evidence("words", found.group(0), found.start(), found.end()))
+        if len(spans) >= limit:
+            break
+    return spans
 
 
 def explain(turns: Sequence[Turn], index: int, label: MoveLabel, previous: MoveLabel | None) -> tuple[Evidence, ...]:

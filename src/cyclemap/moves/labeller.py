@@ -55,8 +55,10 @@ class Labeller:
     def _outputs(self, dialogues: Sequence[Sequence[Turn]]) -> list[np.ndarray]:
         """Per conversation, rows of 21 class probabilities then 4 flag probabilities."""
         width = len(CLASSES) + len(FLAGS)
+        if self.cache is None:  # no keys to compute, every row to predict
+            return self._predict_all(dialogues)
         keys = [window_keys(turns) for turns in dialogues]
-        cached = self.cache.get_many(self.model_name, (k for ks in keys for k in ks)) if self.cache else {}
+        cached = self.cache.get_many(self.model_name, (k for ks in keys for k in ks))
         requests = [(turns, [i for i, k in enumerate(ks) if k not in cached]) for turns, ks in zip(dialogues, keys, strict=True)]
         todo = [r for r, (_, rows) in enumerate(requests) if rows]
         fresh = dict(zip(todo, self.model.predict_rows([requests[r] for r in todo]), strict=True)) if todo else {}
@@ -76,6 +78,14 @@ class Labeller:
         if self.cache is not None and new_items:
             self.cache.put_many(self.model_name, new_items)
         return outputs
+
+    def _predict_all(self, dialogues: Sequence[Sequence[Turn]]) -> list[np.ndarray]:
+        requests = [(turns, list(range(len(turns)))) for turns in dialogues]
+        todo = [r for r, (_, rows) in enumerate(requests) if rows]
+        fresh = dict(zip(todo, self.model.predict_rows([requests[r] for r in todo]), strict=True)) if todo else {}
+        self.computed += sum(len(turns) for turns in dialogues)
+        width = len(CLASSES) + len(FLAGS)
+        return [fresh.get(r, np.zeros((0, width), np.float32)) for r in range(len(dialogues))]
 
     def label(
         self,
