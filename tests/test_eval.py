@@ -101,3 +101,27 @@ def test_unknown_model_is_refused(tmp_path, cli):
     labelled = write_jsonl(tmp_path / "gold.jsonl", ROWS)
     result = cli("eval", str(labelled), "--model", "oracle.v9")
     assert result.exit_code == 1 and "unknown model 'oracle.v9'" in result.stderr
+
+
+def test_calibration_table_by_hand():
+    from cyclemap.evaluation.metrics import calibration
+
+    result = calibration([0.95, 0.85, 0.82, 0.35, 0.31], [True, True, False, True, False])
+    bins = {row["bin"]: row for row in result["bins"]}
+    assert bins["0.8-0.9"]["n"] == 2 and bins["0.8-0.9"]["accuracy"] == 0.5
+    assert bins["0.9-1.0"]["accuracy"] == 1.0
+    # ECE = (1*|.95-1| + 2*|.835-.5| + 2*|.33-.5|) / 5
+    assert result["ece"] == pytest.approx((0.05 + 2 * 0.335 + 2 * 0.17) / 5, abs=1e-4)
+
+
+def test_shipped_fast_model_reports_safety_and_calibration(tmp_path, cli):
+    rows = [
+        {"conversation": "c1", "speaker": "Sam", "text": "if you go to that party I swear you'll regret it", "move": "pursue", "cue": "escalate", "safety": ["violence"]},
+        {"conversation": "c1", "speaker": "Alex", "text": "this traffic is killing me lol", "move": "neutral", "hard_negative": True},
+        {"conversation": "c1", "speaker": "Sam", "text": "ok see you at 6", "move": "neutral"},
+    ]
+    labelled = write_jsonl(tmp_path / "gold.jsonl", rows)
+    report = json.loads(cli("eval", str(labelled), "--model", "fast.v1", "--json").stdout)
+    assert report["safety"]["per_flag"]["violence"]["support"] == 1
+    assert report["safety"]["hard_negatives"] == 1
+    assert sum(b["n"] for b in report["calibration"]["bins"]) == 3

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..moves import MoveLabel, make_model
 from ..moves.registry import DEFAULT_MODEL, MoveModel
 from .labelled import LabelledTurn, group_dialogues, read_labelled, read_predictions
-from .metrics import Scores, cue_scores, score
+from .metrics import Scores, calibration, cue_scores, score
 
 BASELINES = ("majority.v1", "keywords.v1")
 
@@ -23,6 +23,7 @@ class EvalReport:
     baselines: dict[str, Scores] = field(default_factory=dict)
     has_cues: bool = True
     safety: dict | None = None
+    calibration: dict | None = None
 
     def to_json(self) -> dict:
         return {
@@ -33,6 +34,7 @@ class EvalReport:
             "scores": self.scores.to_json(),
             "baselines": {name: s.to_json() for name, s in self.baselines.items()},
             "safety": self.safety,
+            "calibration": self.calibration,
         }
 
 
@@ -105,6 +107,7 @@ def evaluate(
     rows = read_labelled(path)
     dialogues = group_dialogues(rows)
     safety = None
+    reliability = None
     if predictions is not None:
         predicted = read_predictions(predictions, len(rows))
         system = str(predictions)
@@ -116,6 +119,10 @@ def evaluate(
         predicted = _pairs(labels)
         system = instance.name
         safety = safety_scores(rows, labels)
+        reliability = calibration(
+            [label.confidence for label in labels],
+            [str(label.move) == row.move for label, row in zip(labels, rows, strict=True)],
+        )
     report = EvalReport(
         path=str(path),
         turns=len(rows),
@@ -124,6 +131,7 @@ def evaluate(
         scores=_scores(rows, predicted),
         has_cues=any(r.cue for r in rows),
         safety=safety,
+        calibration=reliability,
     )
     if baselines:
         for name in BASELINES:

@@ -31,6 +31,11 @@ def format_report(report: EvalReport) -> str:
         lines += ["", "per cue:", f"  {'cue':<18} {'move':<9} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}"]
         for cue, s in report.scores.per_cue.items():
             lines.append(f"  {cue:<18} {CUES[cue].value:<9} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.support:>8}")
+    if report.calibration:
+        lines += ["", f"calibration (expected calibration error {report.calibration['ece']:.3f}):",
+                  f"  {'confidence':<10} {'turns':>6} {'mean conf.':>10} {'accuracy':>9}"]
+        for row in report.calibration["bins"]:
+            lines.append(f"  {row['bin']:<10} {row['n']:>6} {row['mean_confidence']:>10.3f} {row['accuracy']:>9.3f}")
     if report.safety:
         safety = report.safety
         lines += ["", "safety screen:", f"  {'flag':<12} {'recall':>7} {'precision':>9} {'support':>8}"]

@@ -1,0 +1,1 @@
+"""Cycle analysis: sequential statistics, patterns and roles, episodes, topics and trends."""
