@@ -5,9 +5,11 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 from .encoder import EncoderModel
 from .fast import FastModel
-from .registry import register_model
+from .registry import MoveModel, register_model
 
 register_model("encoder.v1")(EncoderModel)
 
@@ -29,3 +31,45 @@ class ShippedFastModel(FastModel):
         self.vocabulary_, self.weights_ = loaded.vocabulary_, loaded.weights_
         self.dense_weights_, self.bias_ = loaded.dense_weights_, loaded.bias_
         return self
+
+
+@register_model("blend.v1")
+class BlendModel(MoveModel):
+    """The encoder and the fast model together: their class probabilities averaged with a
+    weight chosen on the dev split, and each flag's higher probability (the safety screen errs
+    toward caution). The two read turns differently (a fine-tuned sentence encoder; words and
+    the turn before), so their mistakes differ and the blend is more often right than either.
+    """
+
+    name = "blend.v1"
+    pretrained = True
+    #: Share of the encoder in the blend (the rest is the fast model's), chosen on dev.
+    ENCODER_WEIGHT = 0.5
+
+    def __init__(self, *, encoder_weight: float | None = None) -> None:
+        self.encoder_weight = encoder_weight
+
+    def fit(self, dialogues=(), labels=()):  # type: ignore[override]
+        self.encoder_ = EncoderModel().fit()
+        self.fast_ = ShippedFastModel().fit()
+        self.weight_ = self.ENCODER_WEIGHT if self.encoder_weight is None else self.encoder_weight
+        return self
+
+    def predict_rows(self, requests):  # type: ignore[override]
+        self._check_fitted("encoder_")
+        from .classes import CLASSES
+
+        width = len(CLASSES)
+        out = []
+        for deep, shallow in zip(self.encoder_.predict_rows(requests), self.fast_.predict_rows(requests), strict=True):
+            blended = np.empty_like(deep)
+            blended[:, :width] = self.weight_ * deep[:, :width] + (1 - self.weight_) * shallow[:, :width]
+            blended[:, width:] = np.maximum(deep[:, width:], shallow[:, width:])
+            out.append(blended)
+        return out
+
+    def predict(self, dialogues):  # type: ignore[override]
+        from .classes import CLASSES, labels_from_class_probs
+
+        rows = self.predict_rows([(turns, range(len(turns))) for turns in dialogues])
+        return [labels_from_class_probs(r[:, : len(CLASSES)]) for r in rows]
