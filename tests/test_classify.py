@@ -122,3 +122,19 @@ def test_labels_do_not_depend_on_block_boundaries(tmp_path, monkeypatch):
     monkeypatch.setattr(module, "BLOCK", 7)
     blocked = [r.label.move for r in classify_stream(input_turns(path), Labeller(fast=True))]
     assert blocked == whole
+
+
+def test_corrections_export_as_training_rows_with_context(tmp_path, cli):
+    from cyclemap.evaluation import read_labelled
+
+    path = write_turns(tmp_path / "turns.jsonl", [dict(r, id=f"t{i}") for i, r in enumerate(ROWS[:3])])
+    fixes = write_turns(tmp_path / "fixes.jsonl", [{"turn": "t2", "move": "pursue", "cue": "criticize"}])
+    out = tmp_path / "training.jsonl"
+    result = cli("classify", "--fast", str(path), "--corrections", str(fixes), "--export-corrections", str(out))
+    assert result.exit_code == 0, result.stderr
+    rows = read_labelled(out)
+    assert [(r.turn.id, r.move, r.cue) for r in rows] == [("t2", "pursue", "criticize")]
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert [c["text"] for c in record["context"]] == [ROWS[0]["text"], ROWS[1]["text"]]
+    again = cli("classify", "--fast", str(path), "--corrections", str(fixes), "--export-corrections", str(out))
+    assert again.exit_code == 1 and "does not overwrite" in again.stderr

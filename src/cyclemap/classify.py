@@ -148,6 +148,41 @@ def classify_stream(
         yield from emitted
 
 
+def is_corrected(label: MoveLabel) -> bool:
+    return any(item.reason == "corrected by a person" for item in label.evidence)
+
+
+class CorrectionExporter:
+    """Writes corrected turns as labelled training rows (the corpus's JSON Lines shape), streaming.
+
+    Each row carries the turn's own fields, the corrected ``move``/``cue``, and the
+    CONTEXT turns before it (speaker, text, time), which a model needs to learn from it.
+    """
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+        self.window: list[LabelledTurn] = []
+        self.written = 0
+
+    def feed(self, row: LabelledTurn) -> None:
+        if is_corrected(row.label):
+            context = [
+                {"speaker": r.turn.speaker, "text": r.turn.text, "time": r.turn.time.isoformat() if r.turn.time else None}
+                for r in self.window
+                if r.turn.conversation == row.turn.conversation
+            ]
+            record = {
+                "conversation": row.turn.conversation, "turn": row.turn.id, "speaker": row.turn.speaker,
+                "text": row.turn.text, "time": row.turn.time.isoformat() if row.turn.time else None,
+                "move": str(row.label.move), "cue": row.label.cue, "safety": list(row.label.safety),
+                "context": context, "source": "correction",
+            }
+            self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.written += 1
+        self.window.append(row)
+        del self.window[:-CONTEXT]
+
+
 def _event_json(event, conversation: list[tuple[Turn, dict | None]]) -> dict[str, Any]:
     data = event.to_json()
     data["after_turn"] = conversation[event.after][0].id
@@ -159,4 +194,4 @@ def open_cache(enabled: bool) -> LabelCache | None:
     return LabelCache() if enabled else None
 
 
-__all__ = ["LabelledTurn", "classify_stream", "input_turns", "load_corrections", "open_cache"]
+__all__ = ["LabelledTurn", "classify_stream", "CorrectionExporter", "input_turns", "load_corrections", "open_cache"]

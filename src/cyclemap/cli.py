@@ -191,10 +191,12 @@ def sample_paths() -> list[Path]:
 @click.option("--model", metavar="NAME", help="A registered model by name (see 'cyclemap eval --list-models').")
 @click.option("--corrections", type=click.Path(path_type=Path), help="JSON Lines of {'turn': id, 'move', 'cue'} that override labels.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the label cache in the data folder.")
+@click.option("--export-corrections", "export_to", type=click.Path(path_type=Path),
+              help="Also write the corrected turns, with their context, as labelled training data to this file.")
 @friendly_errors
 def classify(
     path: Path, format_name: str, dayfirst: bool | None, chat: str | None, owner: str | None,
-    fast: bool, model: str | None, corrections: Path | None, no_cache: bool,
+    fast: bool, model: str | None, corrections: Path | None, no_cache: bool, export_to: Path | None,
 ) -> None:
     """Label every turn with its move, cue, confidence, evidence and safety flags.
 
@@ -215,14 +217,33 @@ def classify(
     from .moves.labeller import Labeller
 
     fixes = load_corrections(corrections) if corrections else {}
+    if export_to is not None:
+        if not corrections:
+            raise UsageError("--export-corrections needs --corrections")
+        if export_to.exists():
+            raise UsageError(f"{export_to} exists; cyclemap does not overwrite files", hint="choose a new name")
     cache = open_cache(not no_cache)
     labeller = Labeller(fast=fast, model=model, cache=cache)
     out = sys.stdout
     pairs = input_turns(path, format_name, _read_options(dayfirst, chat, owner))
-    for row in classify_stream(pairs, labeller, fixes):
+    rows = classify_stream(pairs, labeller, fixes)
+    if export_to is not None:
+        rows = _tee_corrections(rows, export_to)
+    for row in rows:
         out.write(json.dumps(row.to_json(), ensure_ascii=False))
         out.write("\n")
     out.flush()
+
+
+def _tee_corrections(rows, path: Path):
+    """Pass rows through while writing the corrected ones as training data."""
+    from .classify import CorrectionExporter
+
+    with path.open("x", encoding="utf-8") as handle:
+        exporter = CorrectionExporter(handle)
+        for row in rows:
+            exporter.feed(row)
+            yield row
 
 
 @main.command("eval")
