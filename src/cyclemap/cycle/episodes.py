@@ -305,10 +305,13 @@ def _splits(seq: Sequence[CodedTurn]) -> tuple[list[bool], int, int]:
     return splits, backwards, untimed
 
 
-def _scan(seq: Sequence[CodedTurn], splits: list[bool]) -> tuple[list[float], list[tuple[int, int, ClosedBy]]]:
-    """Scores and the raw stretches (first, last position, what closed them)."""
+Stretch = tuple[int, int, ClosedBy]  # first and last position, what closed it
+
+
+def _scan(seq: Sequence[CodedTurn], splits: list[bool]) -> tuple[list[float], list[Stretch]]:
+    """Scores and the raw stretches."""
     scores: list[float] = []
-    stretches: list[tuple[int, int, ClosedBy]] = []
+    stretches: list[Stretch] = []
     start: int | None = None
     floor = 0  # the walk back never reaches into a closed stretch or across a split
     quiet = 0
@@ -379,9 +382,11 @@ def _hot_moments(points: list[Point], seq: Sequence[CodedTurn], peak: Point,
         if answer.speaker == before.speaker or answer.intensity <= before.intensity:
             continue
         if before.move is Move.PURSUE and answer.move is Move.WITHDRAW:
-            found.setdefault("pursue_withdraw", (answer, "a pursuit was met by withdrawal, and the tension rose"))
+            found.setdefault("pursue_withdraw", (
+                answer, "a pursuit was met by withdrawal, and the tension rose"))
         if before.move is Move.WITHDRAW and answer.move is Move.PURSUE:
-            found.setdefault("withdraw_pursue", (answer, "a withdrawal was met by pursuit, and the tension rose"))
+            found.setdefault("withdraw_pursue", (
+                answer, "a withdrawal was met by pursuit, and the tension rose"))
     first_soften = next((p for p in points if p.move is Move.SOFTEN and p.source == "turn"), None)
     if closer is not None and closer is first_soften:
         found["repair"] = (closer, "the first softening, and the one that ended the stretch")
@@ -416,9 +421,9 @@ nothing everything really today tonight tomorrow yesterday time make made take t
 
 #: Coarse topics and their keywords; a trailing ``*`` matches any word that begins so.
 COARSE_TOPICS: dict[str, tuple[str, ...]] = {
-    "money": ("money", "pay", "paid", "paying", "bill", "bills", "rent", "spend*", "spent", "budget*",
-              "debt*", "cost*", "expensive", "afford*", "bank*", "salary", "cash", "price*", "loan*",
-              "mortgage", "savings", "buy", "buying", "bought", "purchase*", "credit", "dollars",
+    "money": ("money", "pay", "paid", "paying", "bill", "bills", "rent", "spending", "spent", "overspend*",
+              "budget*", "debt*", "cost*", "expensive", "afford*", "bank*", "salary", "cash", "price*",
+              "loan*", "mortgage", "savings", "buy", "buying", "bought", "purchase*", "credit", "dollars",
               "euros", "pounds", "bucks"),
     "chores": ("chore*", "dishes", "dishwasher", "laundry", "clean*", "vacuum*", "hoover*", "trash",
                "rubbish", "bins", "tidy*", "mess", "messy", "cook*", "groceries", "housework",
@@ -426,7 +431,7 @@ COARSE_TOPICS: dict[str, tuple[str, ...]] = {
     "family/in-laws": ("mom", "mum", "mother", "dad", "father", "parents", "sister", "brother",
                        "family", "inlaws", "aunt", "uncle", "grandma", "grandpa", "cousin*", "law"),
     "time together": ("together", "alone", "date", "dates", "attention", "ignore*", "quality",
-                      "cuddle*", "company", "lonely", "hang", "hanging", "evenings"),
+                      "cuddle*", "company", "lonely", "hang", "hanging", "evening", "evenings"),
     "phones/screens": ("phone*", "screen*", "instagram", "tiktok", "facebook", "scroll*", "game",
                        "games", "gaming", "netflix", "laptop", "online", "texting", "youtube",
                        "playstation", "xbox", "social", "media"),
@@ -463,17 +468,22 @@ def _coarse(tokens: list[str]) -> tuple[str, list[str]]:
     return best, sorted(set(best_hits))
 
 
-def episode_topic(episode_texts: Sequence[str], chat_texts: Sequence[str]) -> Topic:
+def document_frequency(chat_texts: Sequence[str]) -> tuple[int, Counter[str]]:
+    """How many turns of a chat there are, and in how many of them each word occurs."""
+    return len(chat_texts), Counter(w for text in chat_texts for w in set(words(text)))
+
+
+def episode_topic(episode_texts: Sequence[str], chat_texts: Sequence[str] = (), *,
+                  chat_df: tuple[int, Counter[str]] | None = None) -> Topic:
     """Top words of an episode by TF-IDF against the turns of its whole chat, and a coarse topic.
 
     idf(w) = ln((1 + N) / (1 + df(w))) + 1 over the N turns of the chat (the
     episode's turns among them); tf is the count in the episode. Ties go in
-    alphabetical order so the result is stable.
+    alphabetical order so the result is stable. ``chat_df`` (from
+    :func:`document_frequency`) saves reading the chat again for each episode.
     """
     tokens = [w for text in episode_texts for w in words(text)]
-    docs = [set(words(text)) for text in chat_texts] or [set(tokens)]
-    df = Counter(w for doc in docs for w in doc)
-    n = len(docs)
+    n, df = chat_df if chat_df is not None else document_frequency(chat_texts or episode_texts)
     tf = Counter(tokens)
     score = {w: c * (math.log((1 + n) / (1 + df.get(w, 0))) + 1) for w, c in tf.items()}
     keywords = sorted(score, key=lambda w: (-score[w], w))[:TOPIC_WORDS]
@@ -503,7 +513,8 @@ def find_episodes(sequence: CodedSequence) -> EpisodeReport:
     if not timed:
         notes.append("no times: episodes are split by turn distance only, and repair times are not known")
     elif untimed:
-        notes.append(f"{untimed} turn(s) have no time; quiet is measured from the nearest timed turn before them")
+        notes.append(f"{untimed} turn(s) have no time; quiet is measured from the nearest "
+                     "timed turn before them")
     if backwards:
         notes.append(f"time runs backwards at {backwards} place(s) (a clock change or an out-of-order "
                      "export); those gaps split nothing and give no repair time")
@@ -515,6 +526,7 @@ def find_episodes(sequence: CodedSequence) -> EpisodeReport:
     for t in seq:
         if t.source == "turn":
             texts_by_chat.setdefault(t.conversation, []).append(t.text)
+    chat_df = {chat: document_frequency(texts) for chat, texts in texts_by_chat.items()}
 
     episodes: list[Episode] = []
     blips = 0
@@ -541,7 +553,7 @@ def find_episodes(sequence: CodedSequence) -> EpisodeReport:
             repair_from_start=_since(closer.time, start_time) if closer else None,
             repair_from_peak=_since(closer.time, peak.time) if closer else None,
             hot_moments=_hot_moments(points, seq, peak, closer),
-            topic=episode_topic(texts, texts_by_chat.get(seq[first].conversation, texts)),
+            topic=episode_topic(texts, chat_df=chat_df.get(seq[first].conversation)),
         ))
     if blips:
         notes.append(f"{blips} brief moment(s) of tension with fewer than {MIN_TENSE} pursue/withdraw "
