@@ -1,0 +1,60 @@
+"""From labelled turns to coded sequences: what every cycle analysis reads.
+
+Only messages from people count (system lines and media are not moves). The
+timing events a turn completes (a silence after a pursuit, a burst) are put
+into the sequence right after the turn they follow, coded as the move the
+codebook counts them as. Turns that already carry a move (coded input from a
+researcher, or a person's correction) keep it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from ..codebook import Move
+from .coded import CodedTurn
+
+
+def _event_turn(event: dict, base: CodedTurn) -> CodedTurn:
+    move = Move(event["counts_as"])
+    silence = event["event"] == "silence"
+    return CodedTurn(
+        index=base.index, speaker=event["speaker"], move=move,
+        cue=None if silence else "contact",
+        time=datetime.fromisoformat(event["end"]) if silence else base.time,
+        text=event["evidence"], conversation=base.conversation,
+        source=event["event"], turn_id=base.turn_id,
+    )
+
+
+def coded_sequences(rows: Iterable) -> dict[str | None, list[CodedTurn]]:
+    """Coded sequences by conversation from ``classify`` rows (LabelledTurn), in order."""
+    turns: dict[str | None, list[CodedTurn]] = {}
+    events: dict[str | None, list[tuple[int, dict]]] = {}
+    positions: dict[str | None, dict[str, int]] = {}
+    for index, row in enumerate(rows):
+        turn, label = row.turn, row.label
+        conversation = turn.conversation
+        sequence = turns.setdefault(conversation, [])
+        where = positions.setdefault(conversation, {})
+        if turn.kind == "message" and turn.speaker is not None:
+            where[turn.id] = len(sequence)
+            sequence.append(CodedTurn(
+                index=index, speaker=turn.speaker, move=label.move, cue=label.cue, time=turn.time,
+                text=turn.text, conversation=conversation, turn_id=turn.id, confidence=label.confidence,
+            ))
+        for event in row.events:
+            if event["after_turn"] in where:
+                events.setdefault(conversation, []).append((where[event["after_turn"]], event))
+    merged: dict[str | None, list[CodedTurn]] = {}
+    for conversation, sequence in turns.items():
+        after: dict[int, list[dict]] = {}
+        for position, event in events.get(conversation, []):
+            after.setdefault(position, []).append(event)
+        out: list[CodedTurn] = []
+        for position, coded in enumerate(sequence):
+            out.append(coded)
+            out.extend(_event_turn(event, coded) for event in after.get(position, []))
+        merged[conversation] = out
+    return merged
