@@ -68,9 +68,20 @@ def input_turns(path: Path, format: str = "auto", options: ReadOptions | None = 
                 raise source.error(f"missing field {required!r}", line=number)
         try:
             turn = Turn.from_json({**data, "id": data.get("id", str(number))})
-        except ValueError as error:
+            if data.get("move"):  # coded input: the code must be the codebook's
+                check_label(data["move"], data.get("cue") or None, data.get("safety") or [], require_cue=False)
+        except (ValueError, LabelError) as error:
             raise source.error(str(error), line=number) from None
         yield turn, data
+
+
+def coded_move(raw: dict) -> Correction:
+    """The move a coded input row already carries (checked when the row was read)."""
+    safety = raw.get("safety")
+    return Correction(
+        Move(raw["move"]), raw.get("cue") or None, reason="coded input",
+        safety=tuple(safety) if isinstance(safety, list) else None,
+    )
 
 
 def load_corrections(path: Path) -> dict[tuple[str | None, str], Correction]:
@@ -123,11 +134,12 @@ def classify_stream(
             context_start = max(0, start - CONTEXT)
             window = conversation[context_start:start + BLOCK]
             turns = [turn for turn, _ in window]
-            wanted = {
-                (0, i): corrections[(turn.conversation, turn.id)]
-                for i, turn in enumerate(turns)
-                if (turn.conversation, turn.id) in corrections
-            }
+            wanted = {}
+            for i, (turn, raw) in enumerate(window):
+                if (turn.conversation, turn.id) in corrections:
+                    wanted[(0, i)] = corrections[(turn.conversation, turn.id)]
+                elif raw is not None and raw.get("move"):
+                    wanted[(0, i)] = coded_move(raw)
             labels = labeller.label([turns], wanted)[0]
             for offset, ((turn, raw), label) in enumerate(zip(window, labels, strict=True)):
                 index = context_start + offset

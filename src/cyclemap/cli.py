@@ -246,6 +246,45 @@ def _tee_corrections(rows, path: Path):
             yield row
 
 
+@main.command()
+@input_options
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--fast", is_flag=True, help="The fast model: for very long histories and batch research, less accurate.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole analysis as one JSON document (schemas/analysis.schema.json).")
+@click.option("--corrections", type=click.Path(path_type=Path), help="JSON Lines of {'turn': id, 'move', 'cue'} that override labels.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the label cache in the data folder.")
+@click.option("--permutations", type=click.IntRange(0, 100_000), default=1000, show_default=True,
+              help="Permutations for the p-values of the sequential statistics (0: none).")
+@friendly_errors
+def analyze(
+    path: Path, format_name: str, dayfirst: bool | None, chat: str | None, owner: str | None,
+    fast: bool, as_json: bool, corrections: Path | None, no_cache: bool, permutations: int,
+) -> None:
+    """Find the cycle in a chat: patterns and roles, statistics, episodes, trends, safety.
+
+    PATH is any chat cyclemap reads, or JSON Lines of turns; turns that carry
+    a "move" (coded by hand or by another tool) keep it.
+
+    \b
+    Examples:
+      cyclemap analyze "WhatsApp Chat with Alex.txt"
+      cyclemap analyze chat.txt --fast --json > analysis.json
+      cyclemap analyze coded-sessions.jsonl --json
+    """
+    from .analysis import analyze as run_analysis
+    from .analysis_text import summary_lines
+
+    document = run_analysis(
+        path, fast=fast, format=format_name, options=_read_options(dayfirst, chat, owner),
+        corrections=corrections, cache=not no_cache, permutations=permutations,
+    )
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        return
+    for line in summary_lines(document):
+        click.echo(line)
+
+
 @main.command("eval")
 @click.argument("labelled", type=click.Path(path_type=Path))
 @click.option("--predictions", type=click.Path(path_type=Path), help="A JSON Lines file with one {'move': ...} per labelled turn, same order.")

@@ -22,7 +22,7 @@ from .evidence import explain
 from .label import Evidence, MoveLabel
 from .registry import MoveModel, make_model
 
-DEFAULT = "encoder.v1"
+DEFAULT = "blend.v1"
 FAST = "fast.v1"
 FLAGS = tuple(f.value for f in SafetyFlag)
 
@@ -34,6 +34,8 @@ class Correction:
     move: Move
     cue: str | None
     note: str = ""
+    reason: str = "corrected by a person"
+    safety: tuple[str, ...] | None = None  # flags given with coded input
 
 
 class Labeller:
@@ -100,7 +102,13 @@ class Labeller:
         corrections = corrections or {}
         messages = [[i for i, t in enumerate(turns) if t.kind == "message"] for turns in dialogues]
         message_dialogues = [[turns[i] for i in idx] for turns, idx in zip(dialogues, messages, strict=True)]
-        outputs = self._outputs(message_dialogues)
+        if all((d, i) in corrections and corrections[(d, i)].safety is not None
+               for d, idx in enumerate(messages) for i in idx):
+            # Every message carries its move and flags (coded input): nothing for the model to read.
+            width = len(CLASSES) + len(FLAGS)
+            outputs = [np.zeros((len(idx), width), np.float32) for idx in messages]
+        else:
+            outputs = self._outputs(message_dialogues)
         result: list[list[MoveLabel]] = []
         for d, (turns, idx, rows) in enumerate(zip(dialogues, messages, outputs, strict=True)):
             labels: list[MoveLabel] = [
@@ -114,8 +122,10 @@ class Labeller:
                 flags, flag_evidence = screen_turn(text, row[len(CLASSES):].tolist())
                 correction = corrections.get((d, turn_index))
                 if correction is not None:
+                    if correction.safety is not None:  # coded input brings its own flags
+                        flags, flag_evidence = correction.safety, ()
                     reading = MoveLabel(correction.move, correction.cue, 1.0,
-                                        (Evidence("corrected by a person", correction.note), *flag_evidence), flags)
+                                        (Evidence(correction.reason, correction.note), *flag_evidence), flags)
                 elif not text.strip():
                     reading = MoveLabel(Move.NEUTRAL, None, 0.3, (Evidence("empty message"),), flags)
                 else:

@@ -1,0 +1,139 @@
+"""``cyclemap analyze``: from a chat to one document describing its cycle.
+
+The steps: read the turns, label them (or keep the codes they carry), turn
+them into coded sequences with the timing events, then read the sequential
+statistics, the pattern and roles per pair, the episodes with their topics,
+the trends, role reversals by period and by topic, and the safety findings.
+The document's shape is described by ``schemas/analysis.schema.json``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .classify import LabelledTurn, classify_stream, input_turns, load_corrections, open_cache
+from .cycle.coded import CodedTurn
+from .cycle.coding import coded_sequences
+from .cycle.episodes import find_episodes
+from .cycle.patterns import find_patterns, role_reversals
+from .cycle.trends import trends
+from .ingest import ReadOptions
+from .moves.labeller import Labeller
+from .safety import SafetyFinding
+
+SCHEMA_ID = "https://cyclemap.invalid/schemas/analysis/1"
+#: Permutations for the p-values of the whole chat; periods and topics use fewer.
+PERMUTATIONS = 1000
+PART_PERMUTATIONS = 200
+#: Conversations read one by one (a researcher's many transcripts); more are pooled only.
+MAX_CONVERSATIONS = 500
+
+
+def _safety(rows: list[LabelledTurn]) -> dict[str, Any]:
+    findings = [
+        SafetyFinding(r.turn.id, r.turn.speaker, r.label.safety,
+                      tuple(e for e in r.label.evidence if e.reason.startswith("safety")))
+        for r in rows if r.label.safety
+    ]
+    flags = Counter(flag for f in findings for flag in f.flags)
+    return {
+        "flagged": bool(findings),
+        "flags": dict(flags),
+        "turns": [f.to_json() for f in findings],
+        "note": (
+            "Signs of danger were found. What happens here may not be a shared dance, and couple "
+            "exercises are not the right next step; please look at the help resources."
+            if findings else "The safety screen found no signs of violence, control, self-harm or fear."
+        ),
+    }
+
+
+def _groups_by_period(flat: list[CodedTurn], unit: str) -> dict[str, list[CodedTurn]]:
+    groups: dict[str, list[CodedTurn]] = defaultdict(list)
+    for turn in flat:
+        if turn.time is not None:
+            key = f"{turn.time:%Y-%m}" if unit == "month" else f"{turn.time.isocalendar().year}-W{turn.time.isocalendar().week:02d}"
+            groups[key].append(turn)
+    return dict(sorted(groups.items()))
+
+
+def _groups_by_topic(flat: list[CodedTurn], report) -> dict[str, list[CodedTurn]]:
+    groups: dict[str, list[CodedTurn]] = defaultdict(list)
+    for episode in report.episodes:
+        start, end = episode.start.position, episode.end.position
+        groups[episode.topic.coarse].extend(flat[start:end + 1])
+    return dict(groups)
+
+
+def analyze_rows(rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIONS, seed: int = 0) -> dict[str, Any]:
+    """The analysis document for labelled turns (see the module docstring)."""
+    rows = list(rows)
+    sequences = coded_sequences(rows)
+    conversations = [seq for seq in sequences.values() if seq]
+    flat = [turn for seq in conversations for turn in seq]
+    overall = find_patterns(conversations, permutations=permutations, seed=seed)
+    episodes = find_episodes(flat)
+    span_days = 0.0
+    timed = [t.time.replace(tzinfo=None) for t in flat if t.time is not None]
+    if timed:
+        span_days = (max(timed) - min(timed)).total_seconds() / 86400
+    unit = "month" if span_days > 120 else "week"
+    trend = trends(flat, unit, episodes=episodes, seed=seed)
+    periods = _groups_by_period(flat, unit)
+    topics = _groups_by_topic(flat, episodes)
+    per_conversation = []
+    if len(conversations) > 1:
+        for name, seq in list(sequences.items())[:MAX_CONVERSATIONS]:
+            report = find_patterns([seq], label=name, permutations=min(permutations, PART_PERMUTATIONS), seed=seed)
+            per_conversation.append(report.to_json())
+    by_period = role_reversals({k: [v] for k, v in periods.items()}, permutations=min(permutations, PART_PERMUTATIONS), seed=seed) if len(periods) > 1 else []
+    by_topic = role_reversals({k: [v] for k, v in topics.items()}, permutations=min(permutations, PART_PERMUTATIONS), seed=seed) if len(topics) > 1 else []
+    people = overall.participants
+    moves = Counter((t.speaker, str(t.move)) for t in flat if t.source == "turn")
+    document = overall.to_json()
+    return {
+        "$schema": SCHEMA_ID,
+        "cyclemap_version": __version__,
+        "participants": list(people),
+        "turns": len(rows),
+        "coded_events": len(flat),
+        "moves": {person: {m: moves[(person, m)] for m in ("pursue", "withdraw", "soften", "neutral")} for person in people},
+        "overall": document["overall"],
+        "pairs": document["pairs"],
+        "conversations": per_conversation,
+        "episodes": [e.to_json() for e in episodes.episodes],
+        "episodes_summary": episodes.summary,
+        "trends": trend.to_json(),
+        "role_reversals": {
+            "by_period": [r.to_json() for r in by_period],
+            "by_topic": [r.to_json() for r in by_topic],
+        },
+        "safety": _safety(rows),
+        "notes": list(episodes.notes) + list(trend.notes),
+        "_coded_input": [any(e.reason in ("coded input", "corrected by a person") for e in r.label.evidence) for r in rows],
+    }
+
+
+def analyze(
+    path: Path,
+    *,
+    fast: bool = False,
+    format: str = "auto",
+    options: ReadOptions | None = None,
+    corrections: Path | None = None,
+    cache: bool = True,
+    permutations: int = PERMUTATIONS,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Read, label and analyse one chat file (or JSON Lines of turns, coded or not)."""
+    labeller = Labeller(fast=fast, cache=open_cache(cache))
+    fixes = load_corrections(corrections) if corrections else {}
+    rows = classify_stream(input_turns(path, format, options), labeller, fixes, progress)
+    document = analyze_rows(rows, permutations=permutations)
+    coded = sum(1 for t in document.pop("_coded_input", []) if t)
+    document["source"] = {"file": path.name, "model": labeller.model_name, "turns_with_given_codes": coded}
+    return document
