@@ -28,17 +28,34 @@ from .safety import SafetyFinding
 SCHEMA_ID = "https://cyclemap.invalid/schemas/analysis/1"
 #: Permutations for the p-values of the whole chat; periods and topics use fewer.
 PERMUTATIONS = 1000
-PART_PERMUTATIONS = 200
+PART_PERMUTATIONS = 0  # roles by period and topic: the contingencies, without p-values
+#: Role reversals are read over at most this many spans of time.
+MAX_ROLE_PERIODS = 12
 #: Conversations read one by one (a researcher's many transcripts); more are pooled only.
 MAX_CONVERSATIONS = 500
 
 
-def _safety(rows: list[LabelledTurn]) -> dict[str, Any]:
-    findings = [
-        SafetyFinding(r.turn.id, r.turn.speaker, r.label.safety,
-                      tuple(e for e in r.label.evidence if e.reason.startswith("safety")))
-        for r in rows if r.label.safety
-    ]
+class _Tally:
+    """What the analysis needs from the labelled turns besides the coded sequences,
+    gathered while they stream past (so no turn is kept twice)."""
+
+    def __init__(self) -> None:
+        self.turns = 0
+        self.given_codes = 0
+        self.findings: list[SafetyFinding] = []
+
+    def watch(self, rows: Iterable[LabelledTurn]) -> Iterable[LabelledTurn]:
+        for row in rows:
+            self.turns += 1
+            if any(e.reason in ("coded input", "corrected by a person") for e in row.label.evidence):
+                self.given_codes += 1
+            if row.label.safety:
+                evidence = tuple(e for e in row.label.evidence if e.reason.startswith("safety"))
+                self.findings.append(SafetyFinding(row.turn.id, row.turn.speaker, row.label.safety, evidence))
+            yield row
+
+
+def _safety(findings: list[SafetyFinding]) -> dict[str, Any]:
     flags = Counter(flag for f in findings for flag in f.flags)
     return {
         "flagged": bool(findings),
@@ -61,6 +78,19 @@ def _groups_by_period(flat: list[CodedTurn], unit: str) -> dict[str, list[CodedT
     return dict(sorted(groups.items()))
 
 
+def _coarsen(groups: dict[str, list[CodedTurn]], most: int = MAX_ROLE_PERIODS) -> dict[str, list[CodedTurn]]:
+    """Merge consecutive periods into at most ``most`` spans (years of weeks would be hundreds)."""
+    if len(groups) <= most:
+        return groups
+    keys = list(groups)
+    size = -(-len(keys) // most)
+    merged: dict[str, list[CodedTurn]] = {}
+    for start in range(0, len(keys), size):
+        span = keys[start:start + size]
+        merged[f"{span[0]}..{span[-1]}"] = [t for key in span for t in groups[key]]
+    return merged
+
+
 def _groups_by_topic(flat: list[CodedTurn], report) -> dict[str, list[CodedTurn]]:
     groups: dict[str, list[CodedTurn]] = defaultdict(list)
     for episode in report.episodes:
@@ -71,8 +101,8 @@ def _groups_by_topic(flat: list[CodedTurn], report) -> dict[str, list[CodedTurn]
 
 def analyze_rows(rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIONS, seed: int = 0) -> dict[str, Any]:
     """The analysis document for labelled turns (see the module docstring)."""
-    rows = list(rows)
-    sequences = coded_sequences(rows)
+    tally = _Tally()
+    sequences = coded_sequences(tally.watch(rows))
     conversations = [seq for seq in sequences.values() if seq]
     flat = [turn for seq in conversations for turn in seq]
     overall = find_patterns(conversations, permutations=permutations, seed=seed)
@@ -83,7 +113,7 @@ def analyze_rows(rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIO
         span_days = (max(timed) - min(timed)).total_seconds() / 86400
     unit = "month" if span_days > 120 else "week"
     trend = trends(flat, unit, episodes=episodes, seed=seed)
-    periods = _groups_by_period(flat, unit)
+    periods = _coarsen(_groups_by_period(flat, unit))
     topics = _groups_by_topic(flat, episodes)
     per_conversation = []
     if len(conversations) > 1:
@@ -99,7 +129,7 @@ def analyze_rows(rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIO
         "$schema": SCHEMA_ID,
         "cyclemap_version": __version__,
         "participants": list(people),
-        "turns": len(rows),
+        "turns": tally.turns,
         "coded_events": len(flat),
         "moves": {person: {m: moves[(person, m)] for m in ("pursue", "withdraw", "soften", "neutral")} for person in people},
         "overall": document["overall"],
@@ -112,9 +142,9 @@ def analyze_rows(rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIO
             "by_period": [r.to_json() for r in by_period],
             "by_topic": [r.to_json() for r in by_topic],
         },
-        "safety": _safety(rows),
+        "safety": _safety(tally.findings),
         "notes": list(episodes.notes) + list(trend.notes),
-        "_coded_input": [any(e.reason in ("coded input", "corrected by a person") for e in r.label.evidence) for r in rows],
+        "source": {"turns_with_given_codes": tally.given_codes},
     }
 
 
@@ -134,6 +164,5 @@ def analyze(
     fixes = load_corrections(corrections) if corrections else {}
     rows = classify_stream(input_turns(path, format, options), labeller, fixes, progress)
     document = analyze_rows(rows, permutations=permutations)
-    coded = sum(1 for t in document.pop("_coded_input", []) if t)
-    document["source"] = {"file": path.name, "model": labeller.model_name, "turns_with_given_codes": coded}
+    document["source"].update(file=path.name, model=labeller.model_name)
     return document

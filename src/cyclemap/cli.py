@@ -57,6 +57,26 @@ def friendly_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class TurnProgress:
+    """A one-line count of turns read, on stderr, only when a person is watching."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.done = 0
+        self.shown = 0
+        self.live = sys.stderr.isatty()
+
+    def __call__(self, count: int) -> None:
+        self.done += count
+        if self.live and self.done - self.shown >= 1000:
+            self.shown = self.done
+            click.echo(f"\r{self.what}: {self.done:,} turns", nl=False, err=True)
+
+    def close(self) -> None:
+        if self.live and self.shown:
+            click.echo(f"\r{self.what}: {self.done:,} turns, done.", err=True)
+
+
 def _warn(message: str) -> None:
     click.echo(f"cyclemap: warning: {message}", err=True)
 
@@ -253,12 +273,12 @@ def _tee_corrections(rows, path: Path):
 @click.option("--json", "as_json", is_flag=True, help="Print the whole analysis as one JSON document (schemas/analysis.schema.json).")
 @click.option("--corrections", type=click.Path(path_type=Path), help="JSON Lines of {'turn': id, 'move', 'cue'} that override labels.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the label cache in the data folder.")
-@click.option("--permutations", type=click.IntRange(0, 100_000), default=1000, show_default=True,
-              help="Permutations for the p-values of the sequential statistics (0: none).")
+@click.option("--permutations", type=click.IntRange(0, 100_000), default=None,
+              help="Permutations for the p-values of the sequential statistics (0: none). Default 1000, 200 with --fast.")
 @friendly_errors
 def analyze(
     path: Path, format_name: str, dayfirst: bool | None, chat: str | None, owner: str | None,
-    fast: bool, as_json: bool, corrections: Path | None, no_cache: bool, permutations: int,
+    fast: bool, as_json: bool, corrections: Path | None, no_cache: bool, permutations: int | None,
 ) -> None:
     """Find the cycle in a chat: patterns and roles, statistics, episodes, trends, safety.
 
@@ -274,12 +294,16 @@ def analyze(
     from .analysis import analyze as run_analysis
     from .analysis_text import summary_lines
 
+    if permutations is None:
+        permutations = 200 if fast else 1000
+    progress = TurnProgress("labelling")
     document = run_analysis(
         path, fast=fast, format=format_name, options=_read_options(dayfirst, chat, owner),
-        corrections=corrections, cache=not no_cache, permutations=permutations,
+        corrections=corrections, cache=not no_cache, permutations=permutations, progress=progress,
     )
+    progress.close()
     if as_json:
-        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(document, ensure_ascii=False))
         return
     for line in summary_lines(document):
         click.echo(line)

@@ -74,9 +74,14 @@ _COMPILED = {flag: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNOREC
 FLAGS: tuple[str, ...] = tuple(f.value for f in SafetyFlag)
 
 
+_ANY = re.compile("|".join(f"(?:{p})" for patterns in PHRASES.values() for p in patterns), re.IGNORECASE)
+
+
 def phrase_evidence(text: str) -> dict[str, Evidence]:
     """The first explicit phrase found for each flag."""
     found: dict[str, Evidence] = {}
+    if not _ANY.search(text):  # most turns: one scan, nothing found
+        return found
     for flag, pattern in _COMPILED.items():
         match = pattern.search(text)
         if match:

@@ -69,6 +69,8 @@ class _Baseline:
     def __init__(self) -> None:
         self.delays: deque[float] = deque(maxlen=BASELINE_WINDOW)
         self.runs: deque[int] = deque(maxlen=BASELINE_WINDOW)
+        self._usual_run: tuple[int, int] | None = None  # (runs seen, value), recomputed as runs come
+        self._total_runs = 0
 
     def usual_delay(self) -> float:
         if len(self.delays) < MIN_BASELINE:
@@ -78,8 +80,19 @@ class _Baseline:
     def usual_run(self) -> int:
         if len(self.runs) < MIN_BASELINE:
             return WARMUP_RUN
-        ordered = sorted(self.runs)
-        return ordered[min(len(ordered) - 1, int(BURST_QUANTILE * len(ordered)))]
+        seen = self.total_runs
+        if self._usual_run is None or seen - self._usual_run[0] >= 8:  # a quantile moves slowly
+            ordered = sorted(self.runs)
+            self._usual_run = (seen, ordered[min(len(ordered) - 1, int(BURST_QUANTILE * len(ordered)))])
+        return self._usual_run[1]
+
+    @property
+    def total_runs(self) -> int:
+        return self._total_runs
+
+    def add_run(self, length: int) -> None:
+        self.runs.append(length)
+        self._total_runs += 1
 
 
 def _describe(seconds: float) -> str:
@@ -147,7 +160,7 @@ class TimingTracker:
             return []
         usual = person.usual_run()
         length = self.run_length
-        person.runs.append(length)
+        person.add_run(length)
         if length >= MIN_BURST and length > usual:
             return [TimingEvent(
                 "burst", speaker, end, self.run_first, last_time,

@@ -210,7 +210,13 @@ class Episode:
             "repair_seconds_from_peak": _secs(self.repair_from_peak),
             "hot_moments": [h.to_json() for h in self.hot_moments],
             "topic": self.topic.to_json(),
-            "curve": [p.to_json() for p in self.points],
+            # The intensity curve as parallel arrays: a long chat has thousands of episodes.
+            "curve": {
+                "turn_ids": [p.turn_id for p in self.points],
+                "speakers": [p.speaker for p in self.points],
+                "moves": [str(p.move) for p in self.points],
+                "intensity": [round(p.intensity, 3) for p in self.points],
+            },
         }
 
 

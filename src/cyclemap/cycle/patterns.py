@@ -361,6 +361,7 @@ def _pair_pattern(
     b: str,
     tables: dict[tuple[str, str], list[LagTable]],
     shares: dict[str, dict[str, float]],
+    detail: bool = True,
 ) -> PairPattern:
     ab, ba = tables[(a, b)][0], tables[(b, a)][0]
     # Every reading starts from "no pattern" and carries the pair's statistics.
@@ -415,7 +416,7 @@ def _pair_pattern(
         )
         return replace(none, reason=reason, evidence=tested + softened.answers)
     beneath = cycle if chosen is softened else None
-    consistency = _consistency(conversations, a, b, chosen)
+    consistency = _consistency(conversations, a, b, chosen) if detail else None
     factor = 0.75 if consistency is None else 0.5 + 0.5 * consistency
     confidence = chosen.strength() * chosen.data() * factor
     pursuer, withdrawer, role_confidence, role_reason = _roles(
@@ -433,7 +434,7 @@ def _pair_pattern(
         underlying=None if beneath is None else beneath.pattern,
         consistency=consistency,
         evidence=chosen.answers + (() if beneath is None else beneath.answers),
-        exchanges=_exchanges(conversations, chosen, a, b),
+        exchanges=_exchanges(conversations, chosen, a, b) if detail else (),
     )
 
 
@@ -590,8 +591,12 @@ def find_patterns(
     label: str | None = None,
     permutations: int = 1000,
     seed: int = 0,
+    detail: bool = True,
 ) -> PatternReport:
     """The pattern of every pair of partners in ``sequences`` (one conversation, a period, a topic).
+
+    ``detail=False`` skips what only a report shows (example exchanges, the
+    consistency across parts, lags 2 and 3): enough to read roles quickly.
 
     With two partners the overall reading is their pair's. With three or
     more, every pair is read on its own and the overall reading is the
@@ -604,10 +609,11 @@ def find_patterns(
         return PatternReport(
             label, participants, None, 0.0, None, None, f"not enough to see a pattern: {reason}", {}
         )
-    tables = pair_statistics(conversations, lags=(1, 2, 3), permutations=permutations, seed=seed)
+    lags = (1, 2, 3) if detail else (1,)
+    tables = pair_statistics(conversations, lags=lags, permutations=permutations, seed=seed)
     shares = _move_shares(conversations)
     pairs = {
-        (a, b): _pair_pattern(conversations, a, b, tables, shares)
+        (a, b): _pair_pattern(conversations, a, b, tables, shares, detail=detail)
         for i, a in enumerate(participants)
         for b in participants[i + 1 :]
     }
@@ -642,7 +648,7 @@ def role_reversals(
     reports = {
         label: group
         if isinstance(group, PatternReport)
-        else find_patterns(group, label=label, permutations=permutations, seed=seed)
+        else find_patterns(group, label=label, permutations=permutations, seed=seed, detail=False)
         for label, group in groups.items()
     }
     pairs = list(dict.fromkeys(pair for report in reports.values() for pair in report.pairs))

@@ -8,6 +8,9 @@ from typing import Any
 from ..codebook import Move, check_label
 
 
+_CHECKED: set[tuple[object, object, tuple[str, ...]]] = set()
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Why a label was given: words of the turn (with their span) or a timing fact."""
@@ -32,7 +35,10 @@ class MoveLabel:
     safety: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        check_label(self.move.value if isinstance(self.move, Move) else self.move, self.cue, self.safety)
+        key = (self.move, self.cue, self.safety)
+        if key not in _CHECKED:  # labels repeat; check each combination once
+            check_label(self.move.value if isinstance(self.move, Move) else self.move, self.cue, self.safety)
+            _CHECKED.add(key)
 
     def to_json(self) -> dict[str, Any]:
         return {
