@@ -32,15 +32,22 @@ def move_probabilities(class_probs: np.ndarray) -> np.ndarray:
     return out
 
 
+def decode(class_probs: np.ndarray) -> tuple[list[Move], list[str | None], np.ndarray]:
+    """Vectorised: each row's move (summing its cues), its most probable cue, and P(move)."""
+    moves = move_probabilities(class_probs)
+    move_index = moves.argmax(axis=1)
+    # the best cue of the chosen move: mask the other moves' classes
+    masked = np.where(CLASS_MOVE[None, :] == move_index[:, None], class_probs, -1.0)
+    cue_index = masked.argmax(axis=1)
+    move_names = [_MOVE_OBJECTS[i] for i in move_index]
+    cues = [None if _MOVE_OBJECTS[m] is Move.NEUTRAL else CLASSES[c] for m, c in zip(move_index, cue_index)]
+    return move_names, cues, moves[np.arange(len(moves)), move_index]
+
+
+_MOVE_OBJECTS = [Move(m) for m in MOVES]
+
+
 def labels_from_class_probs(class_probs: np.ndarray) -> list[MoveLabel]:
     """The most probable move (summing its cues) with its most probable cue; confidence = P(move)."""
-    moves = move_probabilities(class_probs)
-    labels = []
-    for row, move_row in zip(class_probs, moves, strict=True):
-        move_index = int(move_row.argmax())
-        move = Move(MOVES[move_index])
-        cue = None
-        if move is not Move.NEUTRAL:
-            cue = CLASSES[int(np.where(CLASS_MOVE == move_index, row, -1.0).argmax())]
-        labels.append(MoveLabel(move, cue, confidence=float(move_row[move_index])))
-    return labels
+    moves, cues, confidence = decode(class_probs)
+    return [MoveLabel(m, c, float(p)) for m, c, p in zip(moves, cues, confidence, strict=True)]

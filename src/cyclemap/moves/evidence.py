@@ -63,12 +63,14 @@ def word_evidence(text: str, cue: str, limit: int = 3) -> list[Evidence]:
     return spans
 
 
-def explain(turns: Sequence[Turn], index: int, label: MoveLabel, previous: MoveLabel | None) -> tuple[Evidence, ...]:
-    """The evidence for ``label`` on ``turns[index]`` (``previous``: the label of the turn before)."""
+def explain(
+    turns: Sequence[Turn], index: int, move: Move, cue: str | None, previous: MoveLabel | None
+) -> tuple[Evidence, ...]:
+    """The evidence for ``move``/``cue`` on ``turns[index]`` (``previous``: the label of the turn before)."""
     turn = turns[index]
-    if label.move is Move.NEUTRAL or label.cue is None:
+    if move is Move.NEUTRAL or cue is None:
         return ()
-    found = word_evidence(turn.text, label.cue)
+    found = word_evidence(turn.text, cue)
     before = turns[index - 1] if index else None
     if before is not None and before.speaker != turn.speaker and previous is not None and previous.move is not Move.NEUTRAL:
         if len(turn.text.split()) <= _MINIMAL_WORDS:  # a short reply is read by what it answers

@@ -17,7 +17,7 @@ from ..codebook import Move, SafetyFlag
 from ..model import Turn
 from ..safety import screen_turn
 from .cache import LabelCache, window_keys
-from .classes import CLASSES, labels_from_class_probs
+from .classes import CLASSES, decode
 from .evidence import explain
 from .label import Evidence, MoveLabel
 from .registry import MoveModel, make_model
@@ -114,10 +114,11 @@ class Labeller:
             labels: list[MoveLabel] = [
                 MoveLabel(Move.NEUTRAL, None, 1.0, (Evidence(f"{t.kind} line, not a message"),)) for t in turns
             ]
-            readings = labels_from_class_probs(rows[:, : len(CLASSES)]) if len(rows) else []
+            decoded = decode(rows[:, : len(CLASSES)]) if len(rows) else ([], [], [])
+            readings = list(zip(*decoded))
             message_turns = message_dialogues[d]
             previous: MoveLabel | None = None
-            for position, (turn_index, reading, row) in enumerate(zip(idx, readings, rows, strict=True)):
+            for position, (turn_index, (move, cue, confidence), row) in enumerate(zip(idx, readings, rows, strict=True)):
                 text = message_turns[position].text
                 flags, flag_evidence = screen_turn(text, row[len(CLASSES):].tolist())
                 correction = corrections.get((d, turn_index))
@@ -129,8 +130,8 @@ class Labeller:
                 elif not text.strip():
                     reading = MoveLabel(Move.NEUTRAL, None, 0.3, (Evidence("empty message"),), flags)
                 else:
-                    evidence = explain(message_turns, position, reading, previous)
-                    reading = MoveLabel(reading.move, reading.cue, reading.confidence, (*evidence, *flag_evidence), flags)
+                    evidence = explain(message_turns, position, move, cue, previous)
+                    reading = MoveLabel(move, cue, float(confidence), (*evidence, *flag_evidence), flags)
                 labels[turn_index] = reading
                 previous = reading
             result.append(labels)
