@@ -99,6 +99,14 @@ def _groups_by_topic(flat: list[CodedTurn], report) -> dict[str, list[CodedTurn]
     return dict(groups)
 
 
+def _reading(report) -> dict[str, Any]:
+    """A period's or topic's reading without its statistics tables (the whole chat has those)."""
+    data = report.to_json()
+    for pair in data["pairs"]:
+        pair.pop("statistics", None)
+    return data
+
+
 def analyze_rows(rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIONS, seed: int = 0) -> dict[str, Any]:
     """The analysis document for labelled turns (see the module docstring)."""
     tally = _Tally()
@@ -120,8 +128,11 @@ def analyze_rows(rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIO
         for name, seq in list(sequences.items())[:MAX_CONVERSATIONS]:
             report = find_patterns([seq], label=name, permutations=min(permutations, PART_PERMUTATIONS), seed=seed)
             per_conversation.append(report.to_json())
-    by_period = role_reversals({k: [v] for k, v in periods.items()}, permutations=min(permutations, PART_PERMUTATIONS), seed=seed) if len(periods) > 1 else []
-    by_topic = role_reversals({k: [v] for k, v in topics.items()}, permutations=min(permutations, PART_PERMUTATIONS), seed=seed) if len(topics) > 1 else []
+    # Each period and topic read once, without examples; the same readings give the reversals.
+    period_reports = {k: find_patterns([v], label=k, permutations=PART_PERMUTATIONS, seed=seed, detail=False) for k, v in periods.items()}
+    topic_reports = {k: find_patterns([v], label=k, permutations=PART_PERMUTATIONS, seed=seed, detail=False) for k, v in topics.items()}
+    by_period = role_reversals(period_reports) if len(period_reports) > 1 else []
+    by_topic = role_reversals(topic_reports) if len(topic_reports) > 1 else []
     people = overall.participants
     moves = Counter((t.speaker, str(t.move)) for t in flat if t.source == "turn")
     document = overall.to_json()
@@ -135,6 +146,8 @@ def analyze_rows(rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIO
         "overall": document["overall"],
         "pairs": document["pairs"],
         "conversations": per_conversation,
+        "periods": [_reading(r) for r in period_reports.values()],
+        "topics": [_reading(r) for r in topic_reports.values()],
         "episodes": [e.to_json() for e in episodes.episodes],
         "episodes_summary": episodes.summary,
         "trends": trend.to_json(),
