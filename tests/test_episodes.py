@@ -347,4 +347,5 @@ def test_to_json_is_plain_json():
     assert ep["start"]["turn_id"] == "t0" and ep["end"]["time"] == "2025-03-01T19:03:00"
     assert ep["repair_seconds_from_start"] == 180.0
     assert ep["topic"]["coarse"] == "chores"
-    assert [p["intensity"] for p in ep["curve"]] == [0.425, 0.562, 0.781, 0.0]
+    assert ep["curve"]["intensity"] == [0.425, 0.562, 0.781, 0.0]
+    assert len(ep["curve"]["turn_ids"]) == len(ep["curve"]["moves"]) == 4

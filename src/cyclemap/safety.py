@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from .codebook import SafetyFlag
 from .moves.label import Evidence
 
-#: A flag is raised when the model's probability reaches this ...
-MODEL_THRESHOLD = 0.5
+#: A flag is raised when the model's probability reaches its bar here (chosen on the dev split).
+#: self_harm and fear sit higher: "I freeze up when it feels like a test I'm failing" and "I get
+#: scared when you go quiet" are soft, vulnerable bids, the very moves cyclemap coaches, and must
+#: not read as danger ...
+MODEL_THRESHOLDS = {"violence": 0.35, "control": 0.35, "self_harm": 0.5, "fear": 0.7}
 #: ... or reaches this and an explicit phrase for the flag is present.
-PHRASE_THRESHOLD = 0.12
+PHRASE_THRESHOLD = 0.05
 
 _I_WILL = r"(?:i'?ll|i will|i'?m gonna|i'?m going to|gonna)"
 PHRASES: dict[str, tuple[str, ...]] = {
@@ -95,7 +98,7 @@ def screen_turn(text: str, probabilities: Sequence[float]) -> tuple[tuple[str, .
     flags: list[str] = []
     evidence: list[Evidence] = []
     for flag, probability in zip(FLAGS, probabilities, strict=True):
-        if probability >= MODEL_THRESHOLD or (flag in phrases and probability >= PHRASE_THRESHOLD):
+        if probability >= MODEL_THRESHOLDS[flag] or (flag in phrases and probability >= PHRASE_THRESHOLD):
             flags.append(flag)
             evidence.append(phrases.get(flag) or Evidence(f"safety: {flag}", "the model's reading of the turn"))
     return tuple(flags), tuple(evidence)

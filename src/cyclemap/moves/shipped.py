@@ -36,15 +36,19 @@ class ShippedFastModel(FastModel):
 @register_model("blend.v1")
 class BlendModel(MoveModel):
     """The encoder and the fast model together: their class probabilities averaged with a
-    weight chosen on the dev split, and each flag's higher probability (the safety screen errs
-    toward caution). The two read turns differently (a fine-tuned sentence encoder; words and
-    the turn before), so their mistakes differ and the blend is more often right than either.
+    weight chosen on the dev split (0.4 to 0.6 scored alike; 0.5 it is), and the encoder's
+    safety flags (the fast model's read single words like "scared" as fear). The two read turns
+    differently (a fine-tuned sentence encoder; words and the turn before), so their mistakes
+    differ and the blend is more often right than either.
     """
 
     name = "blend.v1"
     pretrained = True
     #: Share of the encoder in the blend (the rest is the fast model's), chosen on dev.
     ENCODER_WEIGHT = 0.5
+    #: Averaging two calibrated models flattens the result; raising it to this power (and
+    #: renormalising) calibrates the blend again (dev: expected calibration error 0.096 -> 0.010).
+    SHARPEN = 1.4
 
     def __init__(self, *, encoder_weight: float | None = None) -> None:
         self.encoder_weight = encoder_weight
@@ -63,8 +67,9 @@ class BlendModel(MoveModel):
         out = []
         for deep, shallow in zip(self.encoder_.predict_rows(requests), self.fast_.predict_rows(requests), strict=True):
             blended = np.empty_like(deep)
-            blended[:, :width] = self.weight_ * deep[:, :width] + (1 - self.weight_) * shallow[:, :width]
-            blended[:, width:] = np.maximum(deep[:, width:], shallow[:, width:])
+            mixed = (self.weight_ * deep[:, :width] + (1 - self.weight_) * shallow[:, :width]) ** self.SHARPEN
+            blended[:, :width] = mixed / mixed.sum(axis=1, keepdims=True)
+            blended[:, width:] = deep[:, width:]
             out.append(blended)
         return out
 
