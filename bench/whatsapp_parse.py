@@ -69,8 +69,9 @@ SYSTEM = (
 )
 
 
-def _messages(count: int, seed: int) -> Iterator[Turn]:
+def _messages(count: int, seed: int, phrases: tuple[str, ...] = PHRASES) -> Iterator[Turn]:
     """A chat of ``count`` turns, in time order, that looks like a couple's."""
+    PHRASES = phrases  # noqa: N806 - the module's list unless the caller brings its own
     rng = random.Random(seed)
     now = datetime(2019, 1, 1, 8, 0)
     for number in range(1, count + 1):
@@ -100,13 +101,13 @@ def _messages(count: int, seed: int) -> Iterator[Turn]:
         yield Turn(str(number), now, speaker, text, kind)  # type: ignore[arg-type]
 
 
-def generate(path: Path, count: int, seed: int = 7) -> None:
+def generate(path: Path, count: int, seed: int = 7, phrases: tuple[str, ...] = PHRASES) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(
             "01/01/2019, 08:00 - Messages and calls are end-to-end encrypted. No one outside of this chat,"
             " not even WhatsApp, can read or listen to them. Tap to learn more.\n"
         )
-        get_reader("whatsapp").write(_messages(count - 1, seed), handle)
+        get_reader("whatsapp").write(_messages(count - 1, seed, phrases), handle)
 
 
 def time_library(path: Path) -> tuple[float, int]:

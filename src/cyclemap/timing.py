@@ -155,7 +155,9 @@ class TimingTracker:
         return self._close_run(self.last[1].speaker, self.last[0], self.last[1].time)
 
     def _close_run(self, speaker: str, end: int, last_time: datetime) -> list[TimingEvent]:
-        person = self.baselines.setdefault(speaker, _Baseline())
+        person = self.baselines.get(speaker)
+        if person is None:
+            person = self.baselines[speaker] = _Baseline()
         if self.run_start is None or self.run_length == 0 or self.run_first is None:
             return []
         usual = person.usual_run()

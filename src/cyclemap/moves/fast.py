@@ -38,8 +38,8 @@ def turn_tokens(text: str) -> list[str]:
     tokens = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
     length = len(words)
     tokens.append(f"#len{min(length, 12) if length < 12 else (20 if length < 30 else 40)}")
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.7:
+    letters = sum(map(str.isalpha, text))  # map over a builtin: a C loop, not a Python one
+    if letters >= 4 and sum(map(str.isupper, text)) / letters > 0.7:
         tokens.append("#caps")
     if text.count("?") >= 2:
         tokens.append("#??")
@@ -163,7 +163,8 @@ class FastModel(MoveModel):
         for turns, rows in requests:
             rows = list(rows)
             tokens = [turn_tokens(turns[i].text) + context_tokens(turns, i) for i in rows]
-            index = [np.fromiter((self.vocabulary_[t] for t in ts if t in self.vocabulary_), dtype=np.int32) for ts in tokens]
+            lookup = self.vocabulary_.get
+            index = [np.array([i for i in map(lookup, ts) if i is not None], dtype=np.int32) for ts in tokens]
             dense = context_features(turns)[rows] if rows else np.zeros((0, N_FEATURES), np.float32)
             out.append(self._probabilities(index, dense))
         return out
