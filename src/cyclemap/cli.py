@@ -346,14 +346,20 @@ def eval_command(labelled: Path, predictions: Path | None, model: str | None, li
 @main.command()
 @friendly_errors
 def demo() -> None:
-    """Run cyclemap on the bundled sample conversations.
+    """Run cyclemap on the bundled sample conversations: who wrote what, and the cycle.
 
     \b
     Example:
       cyclemap demo
     """
+    from .analysis import analyze as run_analysis
+    from .analysis_text import summary_lines
+
     for path in sample_paths():
         _print_summary(path.name, summarize(read_turns(path, "auto", _read_options(None, None, None))))
+        document = run_analysis(path, options=_read_options(None, None, None), cache=False, permutations=200)
+        for line in summary_lines(document)[1:]:
+            click.echo(f"  {line}")
         click.echo()
 
 
