@@ -52,17 +52,7 @@ def input_turns(path: Path, format: str = "auto", options: ReadOptions | None = 
             yield turn, None
         return
     source = Source(path)
-    for number, line in source.iter_lines():
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise source.error(f"broken JSON line: {error.msg}", line=number) from None
-        except RecursionError:
-            raise source.error("JSON nested too deeply", line=number) from None
-        if not isinstance(data, dict):
-            raise source.error("each line must be a JSON object", line=number)
+    for number, data in source.iter_objects():
         for required in ("speaker", "text"):
             if required not in data:
                 raise source.error(f"missing field {required!r}", line=number)

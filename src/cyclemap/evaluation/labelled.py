@@ -8,7 +8,6 @@ unknown label, a missing field, a broken line) stops with the line named.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,19 +29,7 @@ class LabelledTurn:
 
 
 def _objects(path: Path) -> Iterator[tuple[int, dict]]:
-    source = Source(path)
-    for number, line in source.iter_lines():
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise source.error(f"broken JSON line: {error.msg}", line=number) from None
-        except RecursionError:
-            raise source.error("JSON nested too deeply", line=number) from None
-        if not isinstance(data, dict):
-            raise source.error("each line must be a JSON object", line=number)
-        yield number, data
+    return Source(path).iter_objects()
 
 
 def read_labelled(path: str | Path) -> list[LabelledTurn]:

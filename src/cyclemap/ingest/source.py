@@ -106,6 +106,21 @@ class Source:
                     ) from None
                 yield number, text.rstrip("\r\n")
 
+    def iter_objects(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(line number, object) for each non-blank line of a JSON Lines file, strictly."""
+        for number, line in self.iter_lines():
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise self.error(f"broken JSON line: {error.msg}", line=number) from None
+            except RecursionError:
+                raise self.error("JSON nested too deeply", line=number) from None
+            if not isinstance(data, dict):
+                raise self.error("each line must be a JSON object", line=number)
+            yield number, data
+
     def read_bytes(self) -> bytes:
         """The whole file, refusing one too large for a whole-file format."""
         size = self.size()

@@ -55,16 +55,8 @@ class ConvoKitReader(Reader):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:
         source = Source(path)
-        for number, line in source.iter_lines():
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise source.error(f"broken JSON line: {error.msg}", line=number) from None
-            except RecursionError:
-                raise source.error("JSON nested too deeply", line=number) from None
-            if not isinstance(data, dict) or "text" not in data or not isinstance(data["text"], str):
+        for number, data in source.iter_objects():
+            if "text" not in data or not isinstance(data["text"], str):
                 raise source.error("each line must be an utterance object with a 'text' string", line=number)
             speaker = data.get("speaker", data.get("user"))
             meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}

@@ -50,17 +50,7 @@ class JsonLinesReader(Reader):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:
         source = Source(path)
-        for number, line in source.iter_lines():
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise source.error(f"broken JSON line: {error.msg}", line=number) from None
-            except RecursionError:
-                raise source.error("JSON nested too deeply", line=number) from None
-            if not isinstance(data, dict):
-                raise source.error("each line must be a JSON object", line=number)
+        for number, data in source.iter_objects():
             if "text" not in data:
                 raise source.error("missing field 'text'", line=number)
             if "speaker" not in data:
