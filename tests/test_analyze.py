@@ -112,3 +112,28 @@ def test_bad_coded_input_names_the_line(tmp_path, cli):
     path = write_turns(tmp_path / "coded.jsonl", [{"speaker": "Sam", "text": "x", "move": "attack"}])
     result = cli("analyze", "--json", str(path))
     assert result.exit_code == 1 and f"{path}:1:" in result.stderr
+
+
+def test_a_long_safe_chat_with_fights_does_not_cry_wolf(cli):
+    jordan = SAMPLE.parent / "WhatsApp Chat with Jordan.txt"
+    document = analyze_json(cli, str(jordan))
+    assert document["safety"]["flagged"] is False
+    assert document["overall"]["pattern"] == "pursue-withdraw"
+    assert document["trends"]["change"]["verdict"] == "loosening"
+
+
+def test_clear_danger_flags_the_conversation_and_says_so(tmp_path, cli):
+    rows = [
+        {"speaker": "Dan", "text": "where were you. send me a photo of where you are right now", "time": "2025-03-01T21:00:00"},
+        {"speaker": "Mia", "text": "at Jess's, I told you this morning", "time": "2025-03-01T21:02:00"},
+        {"speaker": "Dan", "text": "you're not going to her place again. give me your phone when you get home", "time": "2025-03-01T21:03:00"},
+        {"speaker": "Mia", "text": "please don't be angry, I'm scared of what you'll do when I get back", "time": "2025-03-01T21:10:00"},
+        {"speaker": "Dan", "text": "if you make me come get you I swear I'll hurt you", "time": "2025-03-01T21:11:00"},
+    ]
+    result = cli("analyze", "--permutations", "20", str(write_turns(tmp_path / "chat.jsonl", rows)))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("SAFETY:")
+    assert "may not be a shared dance" in result.stdout
+    document = analyze_json(cli, str(tmp_path / "chat.jsonl"))
+    assert document["safety"]["flagged"] is True
+    assert {"violence", "control"} <= set(document["safety"]["flags"])

@@ -23,7 +23,8 @@ from .cycle.patterns import find_patterns, role_reversals
 from .cycle.trends import trends
 from .ingest import ReadOptions
 from .moves.labeller import Labeller
-from .safety import SafetyFinding
+from .moves.label import Evidence
+from .safety import SafetyFinding, conversation_flagged
 
 SCHEMA_ID = "https://cyclemap.invalid/schemas/analysis/1"
 #: Permutations for the p-values of the whole chat; periods and topics use fewer.
@@ -51,20 +52,25 @@ class _Tally:
                 self.given_codes += 1
             if row.label.safety:
                 evidence = tuple(e for e in row.label.evidence if e.reason.startswith("safety"))
-                self.findings.append(SafetyFinding(row.turn.id, row.turn.speaker, row.label.safety, evidence))
+                if not evidence:  # flags given with coded input count as clear
+                    evidence = tuple(Evidence(f"safety: {f} (clear)", "given with the input") for f in row.label.safety)
+                self.findings.append(SafetyFinding(row.turn.id, row.turn.speaker, row.label.safety, evidence, self.turns))
             yield row
 
 
 def _safety(findings: list[SafetyFinding]) -> dict[str, Any]:
     flags = Counter(flag for f in findings for flag in f.flags)
+    flagged = conversation_flagged(findings)
     return {
-        "flagged": bool(findings),
+        "flagged": flagged,
         "flags": dict(flags),
         "turns": [f.to_json() for f in findings],
         "note": (
             "Signs of danger were found. What happens here may not be a shared dance, and couple "
             "exercises are not the right next step; please look at the help resources."
-            if findings else "The safety screen found no signs of violence, control, self-harm or fear."
+            if flagged
+            else "The safety screen found no clear signs of violence, control, self-harm or fear."
+            + (f" ({len(findings)} turn(s) came near; a therapist may want to look.)" if findings else "")
         ),
     }
 

@@ -26,6 +26,13 @@ from .moves.label import Evidence
 MODEL_THRESHOLDS = {"violence": 0.35, "control": 0.35, "self_harm": 0.5, "fear": 0.7}
 #: ... or reaches this and an explicit phrase for the flag is present.
 PHRASE_THRESHOLD = 0.05
+#: A flag is *clear* when the model is this sure, or a phrase backs it; otherwise *possible*.
+CLEAR_THRESHOLD = 0.9
+#: A conversation is flagged on one clear sign, or on this many possible signs of one flag ...
+CLUSTER = 3
+#: ... within this many turns (one stray possible sign in a long, safe chat is not enough:
+#: per turn the screen errs toward caution, per conversation it must not cry wolf).
+CLUSTER_WINDOW = 10
 
 _I_WILL = r"(?:i'?ll|i will|i'?m gonna|i'?m going to|gonna)"
 PHRASES: dict[str, tuple[str, ...]] = {
@@ -98,10 +105,28 @@ def screen_turn(text: str, probabilities: Sequence[float]) -> tuple[tuple[str, .
     flags: list[str] = []
     evidence: list[Evidence] = []
     for flag, probability in zip(FLAGS, probabilities, strict=True):
-        if probability >= MODEL_THRESHOLDS[flag] or (flag in phrases and probability >= PHRASE_THRESHOLD):
+        backed = flag in phrases and probability >= PHRASE_THRESHOLD
+        if probability >= MODEL_THRESHOLDS[flag] or backed:
             flags.append(flag)
-            evidence.append(phrases.get(flag) or Evidence(f"safety: {flag}", "the model's reading of the turn"))
+            level = "clear" if backed or probability >= CLEAR_THRESHOLD else "possible"
+            if backed:
+                phrase = phrases[flag]
+                evidence.append(Evidence(f"safety: {flag} ({level})", phrase.text, phrase.start, phrase.end))
+            else:
+                evidence.append(Evidence(f"safety: {flag} ({level})", f"the model's reading of the turn ({probability:.2f})"))
     return tuple(flags), tuple(evidence)
+
+
+def conversation_flagged(findings: Sequence[SafetyFinding]) -> bool:
+    """One clear sign, or CLUSTER possible signs of one flag within CLUSTER_WINDOW turns."""
+    if any(f.clear for f in findings):
+        return True
+    for flag in FLAGS:
+        positions = [f.position for f in findings if flag in f.flags]
+        for i in range(len(positions) - CLUSTER + 1):
+            if positions[i + CLUSTER - 1] - positions[i] < CLUSTER_WINDOW:
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -112,11 +137,17 @@ class SafetyFinding:
     speaker: str | None
     flags: tuple[str, ...]
     evidence: tuple[Evidence, ...]
+    position: int = 0  # the turn's place in the input, for clusters
+
+    @property
+    def clear(self) -> bool:
+        return any(e.reason.endswith("(clear)") for e in self.evidence)
 
     def to_json(self) -> dict:
         return {
             "turn": self.turn_id,
             "speaker": self.speaker,
             "flags": list(self.flags),
+            "clear": self.clear,
             "evidence": [e.to_json() for e in self.evidence],
         }
