@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -144,3 +145,20 @@ def test_input_file_is_never_changed(tmp_path, cli, fixtures):
     assert cli("parse", str(path)).exit_code == 0
     assert path.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["session.txt"]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "format_name"),
+    [
+        ("discord/dm.json", "auto"),
+        ("meta/old_mojibake/message_1.json", "auto"),
+        ("signal/sigtop/Alex (+15555550123).json", "auto"),
+        ("telegram/single/result.json", "telegram"),
+    ],
+)
+def test_a_real_export_cut_in_half_names_the_line_where_it_ends(fixtures, tmp_path, cli, fixture, format_name):
+    text = (fixtures / fixture).read_text(encoding="utf-8")
+    path = tmp_path / Path(fixture).name
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    message = assert_one_line_error(cli("parse", "--format", format_name, str(path)), path)
+    assert f"{path}:{text[: len(text) // 2].count(chr(10)) + 1}: JSON ends early" in message

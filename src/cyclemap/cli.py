@@ -19,7 +19,7 @@ import click
 
 from . import __version__
 from .errors import CyclemapError, UsageError
-from .ingest import ReadOptions, get_reader, read_turns, readers
+from .ingest import ReadOptions, read_turns, readers
 from .summary import ChatSummary, summarize
 
 F = TypeVar("F", bound=Callable[..., Any])
