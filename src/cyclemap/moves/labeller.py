@@ -22,7 +22,7 @@ from .evidence import explain
 from .label import Evidence, MoveLabel
 from .registry import MoveModel, make_model
 
-DEFAULT = "blend.v1"
+from .registry import DEFAULT_MODEL as DEFAULT
 FAST = "fast.v1"
 FLAGS = tuple(f.value for f in SafetyFlag)
 

@@ -68,7 +68,7 @@ class MoveModel(ABC):
 
 
 #: The model ``eval`` and ``classify`` use when none is named.
-DEFAULT_MODEL = "keywords.v1"
+DEFAULT_MODEL = "blend.v1"
 
 M = TypeVar("M", bound=type[MoveModel])
 _MODELS: dict[str, Callable[[], MoveModel]] = {}
