@@ -20,9 +20,9 @@ from .cache import LabelCache, window_keys
 from .classes import CLASSES, decode
 from .evidence import explain
 from .label import Evidence, MoveLabel
+from .registry import DEFAULT_MODEL as DEFAULT
 from .registry import MoveModel, make_model
 
-from .registry import DEFAULT_MODEL as DEFAULT
 FAST = "fast.v1"
 FLAGS = tuple(f.value for f in SafetyFlag)
 
