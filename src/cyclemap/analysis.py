@@ -24,6 +24,7 @@ from .cycle.trends import trends
 from .ingest import ReadOptions
 from .moves.labeller import Labeller
 from .moves.label import Evidence
+from .resources import help_resources
 from .safety import SafetyFinding, conversation_flagged
 
 SCHEMA_ID = "https://cyclemap.invalid/schemas/analysis/1"
@@ -58,13 +59,14 @@ class _Tally:
             yield row
 
 
-def _safety(findings: list[SafetyFinding]) -> dict[str, Any]:
+def _safety(findings: list[SafetyFinding], country: str | None = None) -> dict[str, Any]:
     flags = Counter(flag for f in findings for flag in f.flags)
     flagged = conversation_flagged(findings)
     return {
         "flagged": flagged,
         "flags": dict(flags),
         "turns": [f.to_json() for f in findings],
+        "resources": help_resources(country) if flagged else [],
         "note": (
             "Signs of danger were found. What happens here may not be a shared dance, and couple "
             "exercises are not the right next step; please look at the help resources."
@@ -113,7 +115,9 @@ def _reading(report) -> dict[str, Any]:
     return data
 
 
-def analyze_rows(rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIONS, seed: int = 0) -> dict[str, Any]:
+def analyze_rows(
+    rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIONS, seed: int = 0, country: str | None = None
+) -> dict[str, Any]:
     """The analysis document for labelled turns (see the module docstring)."""
     tally = _Tally()
     sequences = coded_sequences(tally.watch(rows))
@@ -161,7 +165,7 @@ def analyze_rows(rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIO
             "by_period": [r.to_json() for r in by_period],
             "by_topic": [r.to_json() for r in by_topic],
         },
-        "safety": _safety(tally.findings),
+        "safety": _safety(tally.findings, country),
         "notes": list(episodes.notes) + list(trend.notes),
         "source": {"turns_with_given_codes": tally.given_codes},
     }
@@ -177,11 +181,12 @@ def analyze(
     cache: bool = True,
     permutations: int = PERMUTATIONS,
     progress: Callable[[int], None] | None = None,
+    country: str | None = None,
 ) -> dict[str, Any]:
     """Read, label and analyse one chat file (or JSON Lines of turns, coded or not)."""
     labeller = Labeller(fast=fast, cache=open_cache(cache))
     fixes = load_corrections(corrections) if corrections else {}
     rows = classify_stream(input_turns(path, format, options), labeller, fixes, progress)
-    document = analyze_rows(rows, permutations=permutations)
+    document = analyze_rows(rows, permutations=permutations, country=country)
     document["source"].update(file=path.name, model=labeller.model_name)
     return document

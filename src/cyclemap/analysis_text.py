@@ -30,7 +30,10 @@ def summary_lines(document: dict[str, Any]) -> list[str]:
     lines = []
     safety = document["safety"]
     if safety["flagged"]:
-        lines += ["SAFETY: " + safety["note"], ""]
+        lines.append("SAFETY: " + safety["note"])
+        for resource in safety.get("resources", []):
+            lines.append(f"  - {resource['name']}: {resource['contact']} ({resource['what']})")
+        lines.append("")
     people = ", ".join(document["participants"]) or "nobody"
     lines.append(f"{document['source']['file']}: {document['turns']} turns; partners: {people}")
     lines.append("The cycle: " + shape_sentence(document["overall"]))

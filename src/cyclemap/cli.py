@@ -273,12 +273,14 @@ def _tee_corrections(rows, path: Path):
 @click.option("--json", "as_json", is_flag=True, help="Print the whole analysis as one JSON document (schemas/analysis.schema.json).")
 @click.option("--corrections", type=click.Path(path_type=Path), help="JSON Lines of {'turn': id, 'move', 'cue'} that override labels.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the label cache in the data folder.")
+@click.option("--country", metavar="CODE", help="Country (ISO code, e.g. GB) for the help resources shown if the safety screen fires.")
 @click.option("--permutations", type=click.IntRange(0, 100_000), default=None,
               help="Permutations for the p-values of the sequential statistics (0: none). Default 1000, 200 with --fast.")
 @friendly_errors
 def analyze(
     path: Path, format_name: str, dayfirst: bool | None, chat: str | None, owner: str | None,
-    fast: bool, as_json: bool, corrections: Path | None, no_cache: bool, permutations: int | None,
+    fast: bool, as_json: bool, corrections: Path | None, no_cache: bool, country: str | None,
+    permutations: int | None,
 ) -> None:
     """Find the cycle in a chat: patterns and roles, statistics, episodes, trends, safety.
 
@@ -300,6 +302,7 @@ def analyze(
     document = run_analysis(
         path, fast=fast, format=format_name, options=_read_options(dayfirst, chat, owner),
         corrections=corrections, cache=not no_cache, permutations=permutations, progress=progress,
+        country=country,
     )
     progress.close()
     if as_json:
@@ -307,6 +310,26 @@ def analyze(
         return
     for line in summary_lines(document):
         click.echo(line)
+
+
+@main.command("resources")
+@click.option("--country", metavar="CODE", help="Country (ISO code, e.g. US, GB); default: $CYCLEMAP_COUNTRY or a neutral list.")
+@click.option("--init", "make_copy", is_flag=True, help="Copy the list into your data folder so you can edit it.")
+@friendly_errors
+def resources_command(country: str | None, make_copy: bool) -> None:
+    """Show the help resources cyclemap points to when the safety screen fires.
+
+    \b
+    Examples:
+      cyclemap resources --country GB
+      cyclemap resources --init      # then edit the file it names
+    """
+    from .resources import help_resources, init_user_copy
+
+    if make_copy:
+        click.echo(f"your editable copy: {init_user_copy()}")
+    for resource in help_resources(country):
+        click.echo(f"- {resource['name']}: {resource['contact']} ({resource['what']})")
 
 
 @main.command("eval")
