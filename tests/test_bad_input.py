@@ -162,3 +162,14 @@ def test_a_real_export_cut_in_half_names_the_line_where_it_ends(fixtures, tmp_pa
     path.write_text(text[: len(text) // 2], encoding="utf-8")
     message = assert_one_line_error(cli("parse", "--format", format_name, str(path)), path)
     assert f"{path}:{text[: len(text) // 2].count(chr(10)) + 1}: JSON ends early" in message
+
+
+def test_zip_with_a_corrupt_deflate_stream(fixtures, tmp_path, cli):
+    """Found by the fuzz test: one flipped byte made zlib raise where a clean error was due."""
+    data = bytearray((fixtures / "whatsapp" / "ios_en.zip").read_bytes()[:837])
+    data[28] = 1
+    path = tmp_path / "chat.zip"
+    path.write_bytes(bytes(data))
+    result = cli("parse", str(path))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert str(path) in result.stderr

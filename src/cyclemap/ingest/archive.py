@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -76,13 +77,13 @@ class _BoundedMember:
     def read(self, size: int = -1) -> bytes:
         try:
             return self._guard(self._stream.read(size))
-        except (zipfile.BadZipFile, EOFError, OSError) as error:
+        except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as error:
             raise InputError(self._label, f"archive member cannot be read ({error}); the zip is truncated or damaged") from None
 
     def readline(self, size: int = -1) -> bytes:
         try:
             return self._guard(self._stream.readline(size))
-        except (zipfile.BadZipFile, EOFError, OSError) as error:
+        except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as error:
             raise InputError(self._label, f"archive member cannot be read ({error}); the zip is truncated or damaged") from None
 
     def readable(self) -> bool:
@@ -122,7 +123,7 @@ def open_member(path: Path, member: str) -> IO[bytes]:
     try:
         info = archive.getinfo(member)
         stream = archive.open(info)
-    except (KeyError, zipfile.BadZipFile, OSError) as error:
+    except (KeyError, zipfile.BadZipFile, OSError, zlib.error) as error:
         archive.close()
         raise InputError(path, f"cannot read archive member {member!r}: {error}") from None
     return _BoundedMember(archive, stream, info.file_size, f"{path}!{member}")  # type: ignore[return-value]
