@@ -138,3 +138,71 @@ def test_corrections_export_as_training_rows_with_context(tmp_path, cli):
     assert [c["text"] for c in record["context"]] == [ROWS[0]["text"], ROWS[1]["text"]]
     again = cli("classify", "--fast", str(path), "--corrections", str(fixes), "--export-corrections", str(out))
     assert again.exit_code == 1 and "does not overwrite" in again.stderr
+
+
+def test_block_context_looks_past_media_and_system_lines(tmp_path, monkeypatch):
+    import cyclemap.classify as module
+
+    rows = [{"speaker": "A" if i % 2 else "B", "text": f"what time is dinner {i}"} for i in range(8)]
+    rows += [{"speaker": "A", "text": "why didn't you answer me?? where were you"}]
+    rows += [{"speaker": "A", "text": "<Media omitted>", "kind": "media"} for _ in range(3)]
+    rows += [{"speaker": "B", "text": "fine"}]
+    path = write_turns(tmp_path / "turns.jsonl", rows)
+    whole = [r.label for r in classify_stream(input_turns(path), Labeller(fast=True))]
+    monkeypatch.setattr(module, "BLOCK", 12)  # the reply starts a new block right after three media turns
+    blocked = [r.label for r in classify_stream(input_turns(path), Labeller(fast=True))]
+    assert [(l.move, l.cue) for l in blocked] == [(l.move, l.cue) for l in whole]
+
+
+def test_cached_labels_never_outlive_their_weights(tmp_path, monkeypatch):
+    from cyclemap.moves.shipped import ShippedFastModel
+
+    path = write_turns(tmp_path / "turns.jsonl", ROWS[:3])
+    cache = LabelCache(tmp_path / "cache.sqlite")
+    list(classify_stream(input_turns(path), Labeller(fast=True, cache=cache)))
+    monkeypatch.setattr(ShippedFastModel, "version", lambda self: "fast.v1:retrained")
+    again = Labeller(fast=True, cache=cache)
+    list(classify_stream(input_turns(path), again))
+    assert again.computed == 3
+
+
+def test_a_correction_without_conversation_applies_and_unused_ones_are_reported(tmp_path, cli):
+    rows = [dict(r, id=f"t{i}", conversation="c1") for i, r in enumerate(ROWS[:3])]
+    path = write_turns(tmp_path / "turns.jsonl", rows)
+    fixes = write_turns(tmp_path / "fixes.jsonl", [
+        {"turn": "t1", "move": "withdraw", "cue": "shutdown"},
+        {"turn": "t99", "move": "soften", "cue": "repair"},
+    ])
+    result = cli("classify", "--fast", str(path), "--corrections", str(fixes))
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out[1]["move"] == "withdraw"
+    assert "1 correction(s) matched no message turn" in result.stderr and "t99" in result.stderr
+
+
+def test_interleaved_conversations_are_refused(tmp_path, cli):
+    rows = [{"conversation": c, "speaker": s, "text": "hi"} for c, s in [("x", "A"), ("y", "B"), ("x", "A")]]
+    result = cli("classify", "--fast", str(write_turns(tmp_path / "turns.jsonl", rows)))
+    assert result.exit_code == 1 and "not consecutive" in result.stderr
+
+
+def test_an_empty_input_is_an_error_not_an_empty_result(tmp_path, cli):
+    path = tmp_path / "empty.jsonl"
+    path.write_text("\n", encoding="utf-8")
+    result = cli("classify", "--fast", "--format", "jsonl", str(path))
+    assert result.exit_code == 1 and "no turns" in result.stderr
+
+
+def test_a_long_repetitive_message_is_read_in_linear_time(tmp_path, cli):
+    path = write_turns(tmp_path / "turns.jsonl", [{"speaker": "A", "text": "the gun show. " * 20_000}])
+    result = cli("classify", "--fast", str(path))
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1
+
+
+def test_a_failed_export_leaves_no_file(tmp_path, cli):
+    path = write_turns(tmp_path / "turns.jsonl", [dict(ROWS[0], id="t0"), {"speaker": "B"}])
+    fixes = write_turns(tmp_path / "fixes.jsonl", [{"turn": "t0", "move": "neutral"}])
+    out = tmp_path / "training.jsonl"
+    result = cli("classify", "--fast", "--format", "jsonl", str(path), "--corrections", str(fixes), "--export-corrections", str(out))
+    assert result.exit_code == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fixes.jsonl", "home", "turns.jsonl"] or not out.exists()
+    assert not out.exists()

@@ -186,7 +186,8 @@ def analyze(
     """Read, label and analyse one chat file (or JSON Lines of turns, coded or not)."""
     labeller = Labeller(fast=fast, cache=open_cache(cache))
     fixes = load_corrections(corrections) if corrections else {}
-    rows = classify_stream(input_turns(path, format, options), labeller, fixes, progress)
+    rows = classify_stream(input_turns(path, format, options), labeller, fixes, progress,
+                           warn=options.warn if options else None)
     document = analyze_rows(rows, permutations=permutations, country=country)
     document["source"].update(file=path.name, model=labeller.model_name)
     return document

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .codebook import LabelError, Move, check_label
+from .errors import UsageError
 from .ingest import ReadOptions, detect, get_reader, read_turns
 from .ingest.source import Source
 from .model import Turn
@@ -100,13 +101,32 @@ def load_corrections(path: Path) -> dict[tuple[str | None, str], Correction]:
 
 def _conversations(pairs: Iterable[tuple[Turn, dict | None]]) -> Iterator[list[tuple[Turn, dict | None]]]:
     current: list[tuple[Turn, dict | None]] = []
+    finished: set[str | None] = set()
     for turn, raw in pairs:
         if current and turn.conversation != current[-1][0].conversation:
+            finished.add(current[-1][0].conversation)
             yield current
             current = []
+        if not current and turn.conversation in finished:
+            # Its earlier turns were labelled without these: context and timing would be wrong.
+            raise UsageError(
+                f"the turns of conversation {turn.conversation!r} are not consecutive (turn {turn.id!r} comes back to it)",
+                hint="sort the input by conversation, keeping each conversation's order",
+            )
         current.append((turn, raw))
     if current:
         yield current
+
+
+def _context_start(conversation: list[tuple[Turn, dict | None]], start: int) -> int:
+    """Where a block's window begins: far enough back to hold CONTEXT message turns
+    (system lines and media are not context, so a block must look past them)."""
+    position, messages = start, 0
+    while position > 0 and messages < CONTEXT:
+        position -= 1
+        if conversation[position][0].kind == "message":
+            messages += 1
+    return position
 
 
 def classify_stream(
@@ -114,20 +134,31 @@ def classify_stream(
     labeller: Labeller,
     corrections: Mapping[tuple[str | None, str], Correction] | None = None,
     progress: Callable[[int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[LabelledTurn]:
-    """Label turns as they come, conversation by conversation, block by block."""
+    """Label turns as they come, conversation by conversation, block by block.
+
+    A correction given without a conversation applies to the turn of that id in
+    any conversation. Corrections that match no message turn are reported
+    through ``warn`` at the end.
+    """
     corrections = corrections or {}
+    used: set[tuple[str | None, str]] = set()
     for conversation in _conversations(pairs):
         tracker = TimingTracker()
         emitted: list[LabelledTurn] = []
         for start in range(0, len(conversation), BLOCK):
-            context_start = max(0, start - CONTEXT)
+            context_start = _context_start(conversation, start)
             window = conversation[context_start:start + BLOCK]
             turns = [turn for turn, _ in window]
             wanted = {}
             for i, (turn, raw) in enumerate(window):
-                if (turn.conversation, turn.id) in corrections:
-                    wanted[(0, i)] = corrections[(turn.conversation, turn.id)]
+                key = (turn.conversation, turn.id)
+                if key not in corrections:
+                    key = (None, turn.id)
+                if key in corrections and turn.kind == "message":
+                    wanted[(0, i)] = corrections[key]
+                    used.add(key)
                 elif raw is not None and raw.get("move"):
                     wanted[(0, i)] = coded_move(raw)
             labels = labeller.label([turns], wanted)[0]
@@ -148,6 +179,10 @@ def classify_stream(
             if emitted:
                 emitted[-1].events.append(_event_json(event, conversation))
         yield from emitted
+    unused = [key for key in corrections if key not in used]
+    if unused and warn is not None:
+        names = ", ".join(repr(turn_id) for _, turn_id in unused[:5])
+        warn(f"{len(unused)} correction(s) matched no message turn (turn {names}); they were not applied")
 
 
 def is_corrected(label: MoveLabel) -> bool:

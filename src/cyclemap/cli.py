@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import CyclemapError, UsageError
+from .errors import CyclemapError, InputError, UsageError
 from .ingest import ReadOptions, read_turns, readers
 from .summary import ChatSummary, summarize
 
@@ -246,7 +246,7 @@ def classify(
     labeller = Labeller(fast=fast, model=model, cache=cache)
     out = sys.stdout
     pairs = input_turns(path, format_name, _read_options(dayfirst, chat, owner))
-    rows = classify_stream(pairs, labeller, fixes)
+    rows = _require_turns(classify_stream(pairs, labeller, fixes, warn=_warn), path)
     if export_to is not None:
         rows = _tee_corrections(rows, export_to)
     for row in rows:
@@ -255,15 +255,38 @@ def classify(
     out.flush()
 
 
+def _require_turns(rows, path: Path):
+    """Pass rows through; an input with no turns at all is an error, never a silent empty result."""
+    count = 0
+    for row in rows:
+        count += 1
+        yield row
+    if count == 0:
+        raise InputError(path, "no turns to classify", hint="is the file empty?")
+
+
 def _tee_corrections(rows, path: Path):
-    """Pass rows through while writing the corrected ones as training data."""
+    """Pass rows through while writing the corrected ones as training data.
+
+    Written to a temporary file beside the target and renamed at the end, so a
+    failure half-way leaves nothing behind.
+    """
     from .classify import CorrectionExporter
 
-    with path.open("x", encoding="utf-8") as handle:
-        exporter = CorrectionExporter(handle)
-        for row in rows:
-            exporter.feed(row)
-            yield row
+    if not path.parent.is_dir():
+        raise UsageError(f"folder {path.parent} does not exist", hint="create it, or choose another file")
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8") as handle:
+            exporter = CorrectionExporter(handle)
+            for row in rows:
+                exporter.feed(row)
+                yield row
+        if path.exists():
+            raise UsageError(f"{path} exists; cyclemap does not overwrite files", hint="choose a new name")
+        partial.rename(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @main.command()

@@ -29,24 +29,33 @@ def _event_turn(event: dict, base: CodedTurn) -> CodedTurn:
 
 
 def coded_sequences(rows: Iterable) -> dict[str | None, list[CodedTurn]]:
-    """Coded sequences by conversation from ``classify`` rows (LabelledTurn), in order."""
+    """Coded sequences by conversation from ``classify`` rows (LabelledTurn), in order.
+
+    Events are placed by the position of the turn they follow (``after``), not by
+    its id, so duplicate ids cannot misplace them; an event that follows a media
+    or system line goes after the last message before it.
+    """
     turns: dict[str | None, list[CodedTurn]] = {}
     events: dict[str | None, list[tuple[int, dict]]] = {}
-    positions: dict[str | None, dict[str, int]] = {}
+    where: dict[str | None, dict[int, int]] = {}  # turn position in its conversation -> coded position
+    seen: dict[str | None, int] = {}
     for index, row in enumerate(rows):
         turn, label = row.turn, row.label
         conversation = turn.conversation
         sequence = turns.setdefault(conversation, [])
-        where = positions.setdefault(conversation, {})
+        positions = where.setdefault(conversation, {})
+        local = seen.get(conversation, 0)
+        seen[conversation] = local + 1
         if turn.kind == "message" and turn.speaker is not None:
-            where[turn.id] = len(sequence)
             sequence.append(CodedTurn(
                 index=index, speaker=turn.speaker, move=label.move, cue=label.cue, time=turn.time,
                 text=turn.text, conversation=conversation, turn_id=turn.id, confidence=label.confidence,
             ))
+        if sequence:
+            positions[local] = len(sequence) - 1  # this message, or the last one before a media/system line
         for event in row.events:
-            if event["after_turn"] in where:
-                events.setdefault(conversation, []).append((where[event["after_turn"]], event))
+            if event["after"] in positions:
+                events.setdefault(conversation, []).append((positions[event["after"]], event))
     merged: dict[str | None, list[CodedTurn]] = {}
     for conversation, sequence in turns.items():
         after: dict[int, list[dict]] = {}

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..model import Turn
+from ..errors import CyclemapError
 from ..paths import data_dir
 from .context import CONTEXT, context_features
 
@@ -40,9 +41,15 @@ class LabelCache:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or data_dir() / "label-cache.sqlite"
-        self._db = sqlite3.connect(self.path)
-        self.path.chmod(0o600)
-        self._db.execute(SCHEMA)
+        try:
+            self._db = sqlite3.connect(self.path)
+            self.path.chmod(0o600)
+            self._db.execute(SCHEMA)
+        except sqlite3.Error as error:
+            raise CyclemapError(
+                f"the label cache {self.path} cannot be used ({error})",
+                hint="run with --no-cache, or delete the file; it only holds labels cyclemap can compute again",
+            ) from None
 
     def get_many(self, model: str, keys: Iterable[bytes]) -> dict[bytes, list[float]]:
         found: dict[bytes, list[float]] = {}

@@ -9,6 +9,7 @@ runs on ONNX Runtime and NumPy only.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from importlib import resources
@@ -20,6 +21,16 @@ from .classes import CLASSES, labels_from_class_probs
 from .context import CONTEXT, context_features
 from .label import MoveLabel
 from .registry import Dialogue, MoveModel
+
+
+def weights_digest(*paths: Path) -> str:
+    """A short digest of weight files (read once per process; the cache key depends on it)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()[:16]
 
 
 def weights_dir(version: str) -> Path:
@@ -118,21 +129,25 @@ class EncoderModel(MoveModel):
     name = "encoder.v1"
     pretrained = True
 
-    def __init__(self, *, version: str = "encoder-v1", threads: int = 0) -> None:
-        self.version = version
+    def __init__(self, *, weights: str = "encoder-v1", threads: int = 0) -> None:
+        self.weights = weights
         self.threads = threads
 
     def fit(self, dialogues: Sequence[Dialogue] = (), labels: Sequence[Sequence[MoveLabel]] = ()) -> EncoderModel:
-        folder = weights_dir(self.version)
+        folder = weights_dir(self.weights)
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         if tuple(meta["classes"]) != CLASSES:
-            raise ValueError(f"weights {self.version} were trained on other classes than this codebook's")
+            raise ValueError(f"weights {self.weights} were trained on other classes than this codebook's")
         self.meta_ = meta
         self.flags_: list[str] = meta["flags"]
         self.encoder_ = TurnEncoder(folder, meta["max_tokens"], self.threads)
         with np.load(folder / "head.npz") as arrays:
             self.head_ = ContextHead(dict(arrays))
         return self
+
+    def version(self) -> str:
+        folder = weights_dir(self.weights)
+        return f"{self.name}:{weights_digest(folder / 'meta.json', folder / 'head.npz', folder / 'encoder.int8.onnx')}"
 
     def predict_rows(self, requests: Sequence[tuple[Dialogue, Sequence[int]]]) -> list[np.ndarray]:
         """For each (turns, row indices): rows of 21 class then 4 flag probabilities.

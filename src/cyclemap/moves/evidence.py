@@ -46,6 +46,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     for cue in CUES
 }
 _MINIMAL_WORDS = 3
+NEUTRAL_EVIDENCE = Evidence("model", "no sign of pursuit, withdrawal or softening in the turn and the turns before it")
 
 
 def word_evidence(text: str, cue: str, limit: int = 3) -> list[Evidence]:
@@ -69,7 +70,7 @@ def explain(
     """The evidence for ``move``/``cue`` on ``turns[index]`` (``previous``: the label of the turn before)."""
     turn = turns[index]
     if move is Move.NEUTRAL or cue is None:
-        return ()
+        return (NEUTRAL_EVIDENCE,)
     found = word_evidence(turn.text, cue)
     before = turns[index - 1] if index else None
     if before is not None and before.speaker != turn.speaker and previous is not None and previous.move is not Move.NEUTRAL:

@@ -45,7 +45,15 @@ class Labeller:
         self.model_name = model or (FAST if fast else DEFAULT)
         self.cache = cache
         self._model: MoveModel | None = None
+        self._cache_name: str | None = None
         self.computed = 0  # turns the model actually read (the rest came from the cache)
+
+    @property
+    def cache_name(self) -> str:
+        """The model's name and weights digest: cached labels never outlive their weights."""
+        if self._cache_name is None:
+            self._cache_name = self.model.version()
+        return self._cache_name
 
     @property
     def model(self) -> MoveModel:
@@ -60,7 +68,7 @@ class Labeller:
         if self.cache is None:  # no keys to compute, every row to predict
             return self._predict_all(dialogues)
         keys = [window_keys(turns) for turns in dialogues]
-        cached = self.cache.get_many(self.model_name, (k for ks in keys for k in ks))
+        cached = self.cache.get_many(self.cache_name, (k for ks in keys for k in ks))
         requests = [(turns, [i for i, k in enumerate(ks) if k not in cached]) for turns, ks in zip(dialogues, keys, strict=True)]
         todo = [r for r, (_, rows) in enumerate(requests) if rows]
         fresh = dict(zip(todo, self.model.predict_rows([requests[r] for r in todo]), strict=True)) if todo else {}
@@ -78,7 +86,7 @@ class Labeller:
                 self.computed += len(missing)
             outputs.append(rows)
         if self.cache is not None and new_items:
-            self.cache.put_many(self.model_name, new_items)
+            self.cache.put_many(self.cache_name, new_items)
         return outputs
 
     def _predict_all(self, dialogues: Sequence[Sequence[Turn]]) -> list[np.ndarray]:

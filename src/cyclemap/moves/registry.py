@@ -58,6 +58,11 @@ class MoveModel(ABC):
             out.append(matrix)
         return out
 
+    def version(self) -> str:
+        """Name and, for shipped models, a digest of the weights: what the label cache is keyed by,
+        so labels computed with older weights are never served for newer ones."""
+        return self.name
+
     def is_fitted(self) -> bool:
         """Whether learned state (attributes ending in ``_``) exists, as scikit-learn checks."""
         return any(key.endswith("_") and not key.startswith("_") for key in vars(self))

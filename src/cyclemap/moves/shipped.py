@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .encoder import EncoderModel
+from .encoder import EncoderModel, weights_digest
 from .fast import FastModel
 from .registry import MoveModel, register_model
 
@@ -23,6 +23,10 @@ class ShippedFastModel(FastModel):
     """fast.v1 with the weights trained on the corpus; ``fit`` trains anew if given data."""
 
     pretrained = True
+
+    def version(self) -> str:
+        folder = _fast_folder()
+        return f"{self.name}:{weights_digest(folder / 'vocabulary.json', folder / 'weights.npz')}"
 
     def fit(self, dialogues=(), labels=()):  # type: ignore[override]
         if dialogues:
@@ -58,6 +62,10 @@ class BlendModel(MoveModel):
         self.fast_ = ShippedFastModel().fit()
         self.weight_ = self.ENCODER_WEIGHT if self.encoder_weight is None else self.encoder_weight
         return self
+
+    def version(self) -> str:
+        parts = (EncoderModel().version(), ShippedFastModel().version(), self.ENCODER_WEIGHT, self.SHARPEN)
+        return f"{self.name}:" + ":".join(str(p) for p in parts)
 
     def predict_rows(self, requests):  # type: ignore[override]
         self._check_fitted("encoder_")

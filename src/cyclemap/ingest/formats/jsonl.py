@@ -30,6 +30,12 @@ def _first_object(sample: Sample) -> dict | None:
     return None
 
 
+def _long_first_line(sample: Sample) -> bool:
+    """A first line cut off by the sniffing limit that opens like a turn object."""
+    head = sample.text.lstrip()
+    return "\n" not in head and head.startswith("{") and '"speaker"' in head and '"text"' in head
+
+
 @register
 class JsonLinesReader(Reader):
     name = "jsonl"
@@ -41,6 +47,8 @@ class JsonLinesReader(Reader):
         if sample.is_dir or sample.is_zip:
             return 0.0
         first = _first_object(sample)
+        if first is None and _long_first_line(sample):
+            return 0.6  # a first message longer than the sniffed head: judge by its keys
         if not first or "text" not in first:
             return 0.0
         # ConvoKit's utterances.jsonl also has "text"; it names the speaker "user".
