@@ -99,34 +99,26 @@ def load_corrections(path: Path) -> dict[tuple[str | None, str], Correction]:
     return found
 
 
-def _conversations(pairs: Iterable[tuple[Turn, dict | None]]) -> Iterator[list[tuple[Turn, dict | None]]]:
-    current: list[tuple[Turn, dict | None]] = []
-    finished: set[str | None] = set()
-    for turn, raw in pairs:
-        if current and turn.conversation != current[-1][0].conversation:
-            finished.add(current[-1][0].conversation)
-            yield current
-            current = []
-        if not current and turn.conversation in finished:
-            # Its earlier turns were labelled without these: context and timing would be wrong.
-            raise UsageError(
-                f"the turns of conversation {turn.conversation!r} are not consecutive (turn {turn.id!r} comes back to it)",
-                hint="sort the input by conversation, keeping each conversation's order",
-            )
-        current.append((turn, raw))
-    if current:
-        yield current
+class _Stream:
+    """One conversation being labelled: a block of new turns and the context before it."""
+
+    def __init__(self, conversation: str | None) -> None:
+        self.conversation = conversation
+        self.context: list[tuple[Turn, dict | None]] = []  # the turns before the block, >= CONTEXT messages
+        self.block: list[tuple[Turn, dict | None]] = []
+        self.tracker = TimingTracker()
+        self.index = 0  # position of the block's first turn in the conversation
+        self.held: LabelledTurn | None = None  # the end of the conversation may complete a burst on it
 
 
-def _context_start(conversation: list[tuple[Turn, dict | None]], start: int) -> int:
-    """Where a block's window begins: far enough back to hold CONTEXT message turns
-    (system lines and media are not context, so a block must look past them)."""
-    position, messages = start, 0
+def _trim_context(window: list[tuple[Turn, dict | None]]) -> list[tuple[Turn, dict | None]]:
+    """The tail of ``window`` that holds CONTEXT message turns (media and system lines are not context)."""
+    position, messages = len(window), 0
     while position > 0 and messages < CONTEXT:
         position -= 1
-        if conversation[position][0].kind == "message":
+        if window[position][0].kind == "message":
             messages += 1
-    return position
+    return window[position:]
 
 
 def classify_stream(
@@ -136,49 +128,69 @@ def classify_stream(
     progress: Callable[[int], None] | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> Iterator[LabelledTurn]:
-    """Label turns as they come, conversation by conversation, block by block.
+    """Label turns as they come, conversation by conversation, block by block, in bounded memory.
 
-    A correction given without a conversation applies to the turn of that id in
-    any conversation. Corrections that match no message turn are reported
-    through ``warn`` at the end.
+    A block re-reads the turns before it as context, so labels do not depend on
+    where a block starts. A correction given without a conversation applies to
+    the turn of that id in any conversation; corrections that match no message
+    turn are reported through ``warn`` at the end.
     """
     corrections = corrections or {}
     used: set[tuple[str | None, str]] = set()
-    for conversation in _conversations(pairs):
-        tracker = TimingTracker()
-        emitted: list[LabelledTurn] = []
-        for start in range(0, len(conversation), BLOCK):
-            context_start = _context_start(conversation, start)
-            window = conversation[context_start:start + BLOCK]
-            turns = [turn for turn, _ in window]
-            wanted = {}
-            for i, (turn, raw) in enumerate(window):
-                key = (turn.conversation, turn.id)
-                if key not in corrections:
-                    key = (None, turn.id)
-                if key in corrections and turn.kind == "message":
-                    wanted[(0, i)] = corrections[key]
-                    used.add(key)
-                elif raw is not None and raw.get("move"):
-                    wanted[(0, i)] = coded_move(raw)
-            labels = labeller.label([turns], wanted)[0]
-            for offset, ((turn, raw), label) in enumerate(zip(window, labels, strict=True)):
-                index = context_start + offset
-                if index < start:
-                    continue
-                row = LabelledTurn(turn, label, raw)
-                for event in tracker.feed(index, turn, label.move):
-                    row.events.append(_event_json(event, conversation))
-                emitted.append(row)
-            # Hold back the last row: the end of the conversation may complete a burst on it.
-            while len(emitted) > 1:
-                yield emitted.pop(0)
-            if progress:
-                progress(len(window) - (start - context_start))
-        for event in tracker.finish():
-            if emitted:
-                emitted[-1].events.append(_event_json(event, conversation))
-        yield from emitted
+    finished: set[str | None] = set()
+    stream: _Stream | None = None
+
+    def flush(stream: _Stream) -> Iterator[LabelledTurn]:
+        window = stream.context + stream.block
+        skip = len(stream.context)
+        wanted = {}
+        for i, (turn, raw) in enumerate(window):
+            key = (turn.conversation, turn.id)
+            if key not in corrections:
+                key = (None, turn.id)
+            if key in corrections and turn.kind == "message":
+                wanted[(0, i)] = corrections[key]
+                used.add(key)
+            elif raw is not None and raw.get("move"):
+                wanted[(0, i)] = coded_move(raw)
+        labels = labeller.label([[turn for turn, _ in window]], wanted)[0]
+        for offset, ((turn, raw), label) in enumerate(zip(window[skip:], labels[skip:], strict=True)):
+            row = LabelledTurn(turn, label, raw)
+            row.events.extend(_event_json(e) for e in stream.tracker.feed(stream.index + offset, turn, label.move))
+            if stream.held is not None:
+                yield stream.held
+            stream.held = row
+        if progress:
+            progress(len(stream.block))
+        stream.index += len(stream.block)
+        stream.context = _trim_context(window)
+        stream.block = []
+
+    def close(stream: _Stream) -> Iterator[LabelledTurn]:
+        if stream.block:
+            yield from flush(stream)
+        if stream.held is not None:
+            stream.held.events.extend(_event_json(e) for e in stream.tracker.finish())
+            yield stream.held
+        finished.add(stream.conversation)
+
+    for turn, raw in pairs:
+        if stream is None or turn.conversation != stream.conversation:
+            if stream is not None:
+                yield from close(stream)
+            if turn.conversation in finished:
+                # Its earlier turns were labelled without these: context and timing would be wrong.
+                raise UsageError(
+                    f"the turns of conversation {turn.conversation!r} are not consecutive "
+                    f"(turn {turn.id!r} comes back to it)",
+                    hint="sort the input by conversation, keeping each conversation's order",
+                )
+            stream = _Stream(turn.conversation)
+        stream.block.append((turn, raw))
+        if len(stream.block) >= BLOCK:
+            yield from flush(stream)
+    if stream is not None:
+        yield from close(stream)
     unused = [key for key in corrections if key not in used]
     if unused and warn is not None:
         names = ", ".join(repr(turn_id) for _, turn_id in unused[:5])
@@ -220,9 +232,9 @@ class CorrectionExporter:
         del self.window[:-CONTEXT]
 
 
-def _event_json(event, conversation: list[tuple[Turn, dict | None]]) -> dict[str, Any]:
+def _event_json(event) -> dict[str, Any]:
     data = event.to_json()
-    data["after_turn"] = conversation[event.after][0].id
+    data["after_turn"] = event.after_id
     data["counts_as"] = event.move.value
     return data
 

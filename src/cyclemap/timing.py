@@ -47,6 +47,7 @@ class TimingEvent:
     start: datetime
     end: datetime
     evidence: str
+    after_id: str | None = None  # the id of the turn it follows
 
     @property
     def move(self) -> Move:
@@ -137,9 +138,10 @@ class TimingTracker:
                             "silence", turn.speaker, previous_index, previous.time, turn.time,
                             f"{turn.speaker} replied after {_describe(gap)}; "
                             f"they usually reply within {_describe(usual)}",
+                            previous.id,
                         ))
                     person.delays.append(gap)
-                events.extend(self._close_run(previous.speaker or "", previous_index, previous.time))
+                events.extend(self._close_run(previous.speaker or "", previous_index, previous.time, previous.id))
                 self.run_start, self.run_length, self.run_first = index, 1, turn.time
             else:
                 self.run_length += 1
@@ -152,9 +154,9 @@ class TimingTracker:
         """Events the end of the conversation completes (a burst nobody answered)."""
         if self.last is None or self.last[1].speaker is None or self.last[1].time is None:
             return []
-        return self._close_run(self.last[1].speaker, self.last[0], self.last[1].time)
+        return self._close_run(self.last[1].speaker, self.last[0], self.last[1].time, self.last[1].id)
 
-    def _close_run(self, speaker: str, end: int, last_time: datetime) -> list[TimingEvent]:
+    def _close_run(self, speaker: str, end: int, last_time: datetime, end_id: str | None = None) -> list[TimingEvent]:
         person = self.baselines.get(speaker)
         if person is None:
             person = self.baselines[speaker] = _Baseline()
@@ -167,6 +169,7 @@ class TimingTracker:
             return [TimingEvent(
                 "burst", speaker, end, self.run_first, last_time,
                 f"{length} messages in a row with no reply; {speaker} usually sends at most {usual}",
+                end_id,
             )]
         return []
 
