@@ -114,10 +114,12 @@ def main() -> None:
 
     \b
     Examples:
-      cyclemap demo                              # try it on the bundled sample
-      cyclemap formats                           # which chat exports it reads
+      cyclemap demo                              # try it on the bundled samples
+      cyclemap analyze "WhatsApp Chat with Sam.txt"   # the cycle, in plain words
+      cyclemap classify chat.txt > labelled.jsonl     # every turn's move and why
       cyclemap parse "WhatsApp Chat with Sam.zip" > chat.jsonl
-      cyclemap summary chat.txt                  # who wrote how much and when
+      cyclemap formats                           # which chat exports it reads
+      cyclemap eval corpus/test.jsonl            # how good the move model is
     """
 
 
