@@ -79,14 +79,8 @@ def load_corrections(path: Path) -> dict[tuple[str | None, str], Correction]:
     """A corrections file: JSON Lines of {"turn": id, "move", "cue"?, "conversation"?, "note"?}."""
     found: dict[tuple[str | None, str], Correction] = {}
     source = Source(path)
-    for number, line in source.iter_lines():
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise source.error(f"broken JSON line: {error.msg}", line=number) from None
-        if not isinstance(data, dict) or "turn" not in data or "move" not in data:
+    for number, data in source.iter_objects():
+        if "turn" not in data or "move" not in data:
             raise source.error("each correction needs 'turn' (the turn's id) and 'move'", line=number)
         cue = data.get("cue") or None
         try:

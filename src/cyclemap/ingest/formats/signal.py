@@ -277,16 +277,8 @@ def _json_line_turn(data: dict[str, Any], index: int, options: ReadOptions) -> T
 
 def read_json_lines(source: Source, options: ReadOptions) -> Iterator[Turn]:
     count = 0
-    for number, line in source.iter_lines():
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise source.error(f"broken JSON line: {error.msg}", line=number) from None
-        except RecursionError:
-            raise source.error("JSON nested too deeply", line=number) from None
-        if not isinstance(data, dict) or "date" not in data or "sender" not in data:
+    for number, data in source.iter_objects():
+        if "date" not in data or "sender" not in data:
             raise source.error(
                 "each line must be a signal-export message with 'date' and 'sender'", line=number
             )
