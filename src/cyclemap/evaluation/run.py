@@ -51,8 +51,7 @@ def predict_with(model: MoveModel, dialogues: list[list[LabelledTurn]]) -> list[
     if model.pretrained:
         from ..moves.labeller import Labeller
 
-        labeller = Labeller(model=model.name)
-        labeller._model = model if model.is_fitted() else model.fit()  # the shipped weights, never the data scored
+        labeller = Labeller(model=model)  # the shipped weights, never the data scored
         return [label for labels in labeller.label(turns) for label in labels]
     if not model.is_fitted():
         model.fit(turns, [_gold_labels(d) for d in dialogues])

@@ -35,6 +35,18 @@ def strip_marks(text: str) -> str:
     return text.translate(_STRIP_MARKS)
 
 
+def first_json_object(text: str, lines: int = 5) -> dict[str, Any] | None:
+    """The first non-blank line of ``text`` as a JSON object, or None (what JSON Lines sniffers look at)."""
+    for line in text.splitlines()[:lines]:
+        if line.strip():
+            try:
+                value = json.loads(line)
+            except (ValueError, RecursionError):
+                return None
+            return value if isinstance(value, dict) else None
+    return None
+
+
 @dataclass
 class ReadOptions:
     """Choices a reader cannot always make from the file alone."""

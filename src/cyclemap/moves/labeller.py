@@ -41,10 +41,16 @@ class Correction:
 class Labeller:
     """Labels conversations with one model, reusing cached readings of unchanged turns."""
 
-    def __init__(self, *, fast: bool = False, model: str | None = None, cache: LabelCache | None = None) -> None:
+    def __init__(
+        self, *, fast: bool = False, model: str | MoveModel | None = None, cache: LabelCache | None = None
+    ) -> None:
+        """``model``: a registered name, or a model instance (a pretrained one is fitted if it is not yet)."""
+        self._model: MoveModel | None = None
+        if isinstance(model, MoveModel):
+            self._model = model if model.is_fitted() or not model.pretrained else model.fit()
+            model = model.name
         self.model_name = model or (FAST if fast else DEFAULT)
         self.cache = cache
-        self._model: MoveModel | None = None
         self._cache_name: str | None = None
         self.computed = 0  # turns the model actually read (the rest came from the cache)
 

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from ...model import TURN_KINDS, Turn
 from ..registry import Reader, Sample, register
-from ..source import ReadOptions, Source
+from ..source import ReadOptions, Source, first_json_object
 
 
 def _time(data: dict[str, Any]) -> datetime | None:
@@ -44,12 +44,8 @@ class ConvoKitReader(Reader):
     def sniff(self, sample: Sample) -> float:
         if sample.is_dir or sample.is_zip:
             return 0.0
-        line = next((line for line in sample.text.splitlines() if line.strip()), "")
-        try:
-            first = json.loads(line)
-        except ValueError:
-            return 0.0
-        if isinstance(first, dict) and "text" in first and "conversation_id" in first and ("speaker" in first or "user" in first):
+        first = first_json_object(sample.text)
+        if first is not None and "text" in first and "conversation_id" in first and ("speaker" in first or "user" in first):
             return 0.9
         return 0.0
 

@@ -14,20 +14,7 @@ from typing import IO
 
 from ...model import Turn
 from ..registry import Reader, Sample, register
-from ..source import ReadOptions, Source
-
-
-def _first_object(sample: Sample) -> dict | None:
-    for line in sample.text.splitlines()[:5]:
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            value = json.loads(line)
-        except ValueError:
-            return None
-        return value if isinstance(value, dict) else None
-    return None
+from ..source import ReadOptions, Source, first_json_object
 
 
 def _long_first_line(sample: Sample) -> bool:
@@ -46,7 +33,7 @@ class JsonLinesReader(Reader):
     def sniff(self, sample: Sample) -> float:
         if sample.is_dir or sample.is_zip:
             return 0.0
-        first = _first_object(sample)
+        first = first_json_object(sample.text)
         if first is None and _long_first_line(sample):
             return 0.6  # a first message longer than the sniffed head: judge by its keys
         if not first or "text" not in first:

@@ -28,7 +28,6 @@ Shapes learned from sigtop's ``signal/message.go``, ``signal/quote.go`` and
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -38,7 +37,7 @@ from typing import Any
 from ...errors import InputError
 from ...model import Turn
 from ..registry import Reader, Sample, register
-from ..source import ReadOptions, Source, strip_marks
+from ..source import ReadOptions, Source, first_json_object, strip_marks
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -292,19 +291,8 @@ def read_json_lines(source: Source, options: ReadOptions) -> Iterator[Turn]:
         raise source.error("no messages in this signal-export chat")
 
 
-def _first_json_line(text: str) -> dict[str, Any] | None:
-    for line in text.splitlines()[:3]:
-        if line.strip():
-            try:
-                value = json.loads(line)
-            except ValueError:
-                return None
-            return value if isinstance(value, dict) else None
-    return None
-
-
 def _sniff_text(text: str, name: str) -> float:
-    first = _first_json_line(text)
+    first = first_json_object(text, lines=3)
     if first is not None:
         return 0.9 if {"date", "sender", "body"} <= first.keys() else 0.0
     lines = text.splitlines()
