@@ -39,6 +39,9 @@ from cyclemap.evaluation import group_dialogues, read_labelled  # noqa: E402
 from cyclemap.evaluation.metrics import score  # noqa: E402
 from cyclemap.moves.context import CONTEXT, N_FEATURES, context_features  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "train"))
+from messy import light, messy  # noqa: E402
+
 CLASSES = ["neutral", *CUES]  # index 0 is neutral
 MOVE_OF_CLASS = [Move.NEUTRAL.value] + [CUES[c].value for c in CUES]
 MOVES = [m.value for m in Move]
@@ -103,14 +106,9 @@ def load_split(path: Path) -> list[dict]:
     return dialogues
 
 
-def augment(text: str, rng: random.Random) -> str:
-    """Small surface noise so the model does not lean on one author's punctuation."""
-    roll = rng.random()
-    if roll < 0.15:
-        return text.lower()
-    if roll < 0.25:
-        return text.rstrip(".!?")
-    return text
+#: Surface noise during training: "light" (encoder.v1) or "messy" (encoder.v2; see messy.py).
+AUGMENT = {"light": light, "messy": messy}
+augment = light
 
 
 def chunks(dialogue: dict, size: int = 40) -> list[tuple[int, int]]:
@@ -232,7 +230,11 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=6e-5)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--augment", choices=sorted(AUGMENT), default="light", help="light: encoder.v1; messy: encoder.v2")
+    parser.add_argument("--name", default="encoder.v1", help="the registered name written into meta.json")
     args = parser.parse_args()
+    global augment
+    augment = AUGMENT[args.augment]
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     np.random.seed(args.seed)
@@ -271,7 +273,8 @@ def main() -> None:
     temperature = fit_temperature(lambda t: move_scores(dev, predictions, t)[1], gold)
     print(f"best dev macro-F1 {best[0]:.3f}; temperature {temperature:.2f}")
     meta = {
-        "name": "encoder.v1",
+        "name": args.name,
+        "augment": args.augment,
         "base": args.base,
         "classes": CLASSES,
         "flags": FLAGS,

@@ -37,7 +37,10 @@ class MoveLabel:
     def __post_init__(self) -> None:
         key = (self.move, self.cue, self.safety)
         if key not in _CHECKED:  # labels repeat; check each combination once
-            check_label(self.move.value if isinstance(self.move, Move) else self.move, self.cue, self.safety)
+            # A person's correction or hand-coded input may name the move alone: a cue,
+            # when given, must belong to the move, but it is not required.
+            check_label(self.move.value if isinstance(self.move, Move) else self.move, self.cue, self.safety,
+                        require_cue=False)
             _CHECKED.add(key)
 
     def to_json(self) -> dict[str, Any]:
