@@ -51,7 +51,10 @@ def read_labelled(path: str | Path) -> list[LabelledTurn]:
         except LabelError as error:
             raise InputError(path, str(error), line=number) from None
         try:
-            turn = Turn.from_json({**data, "id": data.get("id", data.get("turn", number))})
+            fields = {**data, "id": data.get("id", data.get("turn", number))}
+            if fields.get("kind") in ("positive", "hard_negative"):  # the safety sets' kind of example, not a turn kind
+                fields["kind"] = "message"
+            turn = Turn.from_json(fields)
         except ValueError as error:
             raise InputError(path, str(error), line=number) from None
         rows.append(

@@ -1,0 +1,179 @@
+"""``safety_text.v1``: a learned reading of one message's words for the four safety flags.
+
+The lexicon names the wording the team thought of; danger is also written in
+words nobody listed ("he kneeled on my ribs", "the notes are in the drawer").
+This model reads the normalised text (as the lexicon normalises it: lower case,
+no accents, apostrophes or fillers) as hashed word unigrams and bigrams plus
+character 3-5-grams, and scores each flag with its own logistic regression.
+Trained by ``train/train_safety_text.py``; weights in ``data/safety-text-v1.npz``.
+
+Every feature is the hash of a substring, so a whole batch of messages is
+hashed at once with NumPy (prefix sums of a polynomial hash): a few
+microseconds per message, cheap enough to run on every turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from .safety_lexicon import normalise, normalised_text
+
+NAME = "safety_text.v1"
+FLAGS: tuple[str, ...] = ("violence", "control", "self_harm", "fear")
+BITS = 18  # 262,144 buckets x 4 flags in float16: 2 MB
+CHAR_NS = (3, 4, 5)
+_MASK64 = (1 << 64) - 1
+_P = 0x100000001B3  # odd, so it has an inverse modulo 2**64
+_P_INV = pow(_P, -1, 1 << 64)
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # spreads the hash over the top bits, which pick the bucket
+_SALT = {n: np.uint64((n * 0x632BE59BD9B4E019) & _MASK64) for n in (*CHAR_NS, 101, 102)}
+_SEP = 0  # between messages in a batch
+_NON_WORD = np.zeros(256, bool)
+_NON_WORD[[_SEP, ord(" "), ord("\n"), ord("."), ord("!"), ord("?")]] = True
+_powers: list[np.ndarray] = [np.ones(1, np.uint64), np.ones(1, np.uint64)]
+
+
+def _power_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**j and P**-j modulo 2**64 for j < n (grown on demand; uint64 arrays wrap as wanted)."""
+    if len(_powers[0]) < n:
+        size = max(n, 2 * len(_powers[0]), 4096)
+        one = np.ones(1, np.uint64)
+        _powers[0] = np.cumprod(np.concatenate([one, np.full(size - 1, _P, np.uint64)]), dtype=np.uint64)
+        _powers[1] = np.cumprod(np.concatenate([one, np.full(size - 1, _P_INV, np.uint64)]), dtype=np.uint64)
+    return _powers[0], _powers[1]
+
+
+@dataclass(frozen=True)
+class Features:
+    """The hashed features of a batch: bucket, owning message, byte span in ``data``, and each message's scale."""
+
+    buckets: np.ndarray
+    owners: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    scale: np.ndarray  # 1/sqrt(features) per message: long messages do not score higher for length alone
+    data: bytes
+
+
+def normalised(text: str) -> str:
+    """The text as the model reads it: the lexicon's normalisation, padded with a space each side."""
+    return f" {normalised_text(text)} "
+
+
+def featurise(texts: Sequence[str], bits: int = BITS) -> Features:
+    """Hashed word 1-2-grams and character 3-5-grams of every text, all at once."""
+    data = b"\x00".join(normalised(t).encode("utf-8") for t in texts)
+    b = np.frombuffer(data, np.uint8)
+    length = len(b)
+    pw, ipw = _power_tables(length + 1)
+    prefix = np.zeros(length + 1, np.uint64)
+    np.cumsum((b.astype(np.uint64) + np.uint64(1)) * pw[:length], out=prefix[1:])
+    seps = np.zeros(length + 1, np.int64)
+    np.cumsum(b == _SEP, out=seps[1:])  # message number of each position
+    starts_l, ends_l, salts = [], [], []
+    for n in CHAR_NS:
+        left = np.arange(max(length - n + 1, 0))
+        left = left[seps[left + n] == seps[left]]  # not across two messages
+        starts_l.append(left)
+        ends_l.append(left + n)
+        salts.append(np.full(len(left), _SALT[n]))
+    word = ~_NON_WORD[b]
+    edges = np.diff(np.concatenate([[False], word, [False]]).astype(np.int8))
+    w_start = np.flatnonzero(edges == 1)
+    w_end = np.flatnonzero(edges == -1)
+    starts_l.append(w_start)
+    ends_l.append(w_end)
+    salts.append(np.full(len(w_start), _SALT[101]))
+    same = seps[w_start[1:]] == seps[w_start[:-1]]  # a word pair within one message
+    starts_l.append(w_start[:-1][same])
+    ends_l.append(w_end[1:][same])
+    salts.append(np.full(int(same.sum()), _SALT[102]))
+    starts = np.concatenate(starts_l).astype(np.int64)
+    ends = np.concatenate(ends_l).astype(np.int64)
+    hashes = (prefix[ends] - prefix[starts]) * ipw[starts]
+    hashes = (hashes ^ np.concatenate(salts).astype(np.uint64)) * _MIX
+    buckets = (hashes >> np.uint64(64 - bits)).astype(np.int64)
+    owners = seps[starts]
+    counts = np.bincount(owners, minlength=len(texts)).astype(np.float32)
+    scale = 1.0 / np.sqrt(np.maximum(counts, 1.0))
+    return Features(buckets, owners, starts, ends, scale, data)
+
+
+@dataclass(frozen=True)
+class Strongest:
+    """The words behind a reading: as written (``start:end`` of the text) and in the normalised text."""
+
+    words: str
+    start: int
+    end: int
+    norm_start: int
+    norm_end: int
+
+
+@dataclass(frozen=True)
+class SafetyTextModel:
+    """Per flag: a weight per hashed bucket and a bias; ``bars`` are its tuned thresholds."""
+
+    weights: np.ndarray  # (2**bits, 4)
+    bias: np.ndarray  # (4,)
+    bars: dict
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), 4) probabilities in FLAGS order."""
+        if not texts:
+            return np.zeros((0, len(FLAGS)), np.float32)
+        f = featurise(texts, int(np.log2(len(self.weights))))
+        contributions = self.weights[f.buckets].astype(np.float32)
+        scores = np.empty((len(texts), len(FLAGS)), np.float32)
+        for k in range(len(FLAGS)):
+            scores[:, k] = np.bincount(f.owners, weights=contributions[:, k], minlength=len(texts))
+        scores = scores * f.scale[:, None] + self.bias
+        return 1.0 / (1.0 + np.exp(-scores))
+
+    def strongest(self, text: str, flag: str) -> Strongest:
+        """The words (a word or a word pair) that push ``flag`` up most."""
+        k = FLAGS.index(flag)
+        f = featurise([text], int(np.log2(len(self.weights))))
+        weight = self.weights[f.buckets, k].astype(np.float32)
+        word = ~_NON_WORD[np.frombuffer(f.data, np.uint8)]
+        edges = np.diff(np.concatenate([[False], word, [False]]).astype(np.int8))
+        spans = list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
+        candidates = spans + [(a[0], b[1]) for a, b in zip(spans, spans[1:])]
+        if not candidates:
+            return Strongest("", 0, 0, 0, 0)
+        # A span's share: the features lying within it (and the space either side).
+        best = max(candidates, key=lambda s: float(weight[(f.starts >= s[0] - 1) & (f.ends <= s[1] + 1)].sum()))
+        norm = normalise(text)
+        lead = len(f.data[: best[0]].decode("utf-8", "ignore")) - 1  # the padding space
+        tail = len(f.data[: best[1]].decode("utf-8", "ignore")) - 1
+        lead, tail = max(lead, 0), min(tail, len(norm.text))
+        if norm.text != normalised(text)[1:-1] or not norm.source:  # cannot map back: name the normalised words
+            return Strongest(normalised(text)[lead + 1:tail + 1], 0, 0, lead, tail)
+        start, end = norm.span(lead, tail)
+        return Strongest(text[start:end], start, end, lead, tail)
+
+
+@lru_cache(maxsize=1)
+def model() -> SafetyTextModel | None:
+    """The shipped model, or None when its weights are not installed (the screen then skips it)."""
+    import json
+
+    folder = resources.files("cyclemap").joinpath("data")
+    weights = folder.joinpath("safety-text-v1.npz")
+    if not weights.is_file():
+        return None
+    with weights.open("rb") as handle, np.load(handle) as arrays:
+        w, bias = arrays["weights"].astype(np.float32), arrays["bias"].astype(np.float32)
+    bars = json.loads(folder.joinpath("safety-text-v1.json").read_text(encoding="utf-8"))
+    return SafetyTextModel(w, bias, bars)
+
+
+def text_probabilities(texts: Sequence[str]) -> np.ndarray | None:
+    """The shipped model's flag probabilities for each text, or None without a model."""
+    m = model()
+    return None if m is None or not m.bars.get("enabled", True) else m.probabilities(texts)
