@@ -53,7 +53,8 @@ def main() -> None:
         )
         generate(path, args.size, phrases=texts)
         env = dict(os.environ, CYCLEMAP_HOME=str(Path(folder) / "home"))
-        print(f"{args.size:,} messages, {path.stat().st_size / 2**20:.1f} MiB")
+        print(f"{args.size:,} messages, {path.stat().st_size / 2**20:.1f} MiB;"
+              f" load average {os.getloadavg()[0]:.1f} on 2 cores (noisy when high)")
         for label, extra in (("default", []), ("--fast", ["--fast"])):
             seconds, rss = run(["classify", "--no-cache", *extra, str(path)], env)
             print(f"  {label:<22} {seconds:7.1f} s  {args.size / seconds:9,.0f} turns/s  peak RSS {rss:6.0f} MiB")

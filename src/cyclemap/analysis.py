@@ -9,10 +9,11 @@ The document's shape is described by ``schemas/analysis.schema.json``.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from . import __version__
 from .classify import LabelledTurn, classify_stream, input_turns, load_corrections, open_cache
@@ -79,9 +80,16 @@ def _safety(findings: list[SafetyFinding], country: str | None = None) -> dict[s
 
 def _groups_by_period(flat: list[CodedTurn], unit: str) -> dict[str, list[CodedTurn]]:
     groups: dict[str, list[CodedTurn]] = defaultdict(list)
+    keys: dict[object, str] = {}  # the period of each day, worked out once per day
     for turn in flat:
         if turn.time is not None:
-            key = f"{turn.time:%Y-%m}" if unit == "month" else f"{turn.time.isocalendar().year}-W{turn.time.isocalendar().week:02d}"
+            day = turn.time.date()
+            key = keys.get(day)
+            if key is None:
+                key = keys[day] = (
+                    f"{turn.time:%Y-%m}" if unit == "month"
+                    else f"{turn.time.isocalendar().year}-W{turn.time.isocalendar().week:02d}"
+                )
             groups[key].append(turn)
     return dict(sorted(groups.items()))
 
@@ -115,10 +123,38 @@ def _reading(report) -> dict[str, Any]:
     return data
 
 
+class EpisodeDocuments(Sequence[dict[str, Any]]):
+    """The episodes' JSON objects, each made when it is read, never all at once.
+
+    A long chat has tens of thousands of episodes; the command line streams
+    them to its output (:func:`write_json`) instead of holding every object.
+    Not a list: ``json.dumps`` refuses it rather than writing it wrongly.
+    """
+
+    def __init__(self, episodes: Sequence[Any]) -> None:
+        self._episodes = episodes
+
+    def __len__(self) -> int:
+        return len(self._episodes)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [e.to_json() for e in self._episodes[index]]
+        return self._episodes[index].to_json()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (e.to_json() for e in self._episodes)
+
+
 def analyze_rows(
-    rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIONS, seed: int = 0, country: str | None = None
+    rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIONS, seed: int = 0, country: str | None = None,
+    lazy_episodes: bool = False,
 ) -> dict[str, Any]:
-    """The analysis document for labelled turns (see the module docstring)."""
+    """The analysis document for labelled turns (see the module docstring).
+
+    ``lazy_episodes``: ``document["episodes"]`` is an :class:`EpisodeDocuments` (made
+    on reading) instead of a list, for callers that only stream the document out.
+    """
     tally = _Tally()
     sequences = coded_sequences(tally.watch(rows))
     conversations = [seq for seq in sequences.values() if seq]
@@ -158,7 +194,7 @@ def analyze_rows(
         "conversations": per_conversation,
         "periods": [_reading(r) for r in period_reports.values()],
         "topics": [_reading(r) for r in topic_reports.values()],
-        "episodes": [e.to_json() for e in episodes.episodes],
+        "episodes": EpisodeDocuments(episodes.episodes) if lazy_episodes else [e.to_json() for e in episodes.episodes],
         "episodes_summary": episodes.summary,
         "trends": trend.to_json(),
         "role_reversals": {
@@ -169,6 +205,32 @@ def analyze_rows(
         "notes": list(episodes.notes) + list(trend.notes),
         "source": {"turns_with_given_codes": tally.given_codes},
     }
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def write_json(document: dict[str, Any], handle: IO[str]) -> None:
+    """Write ``json.dumps(document, ensure_ascii=False)`` and a newline to ``handle``, piece by piece.
+
+    The same text, without ever holding all of it: a long chat's document is
+    mostly its episodes, so those are encoded (in C) one at a time.
+    """
+    encode = _ENCODER.encode
+    if not all(isinstance(key, str) for key in document):  # keys the encoder would convert
+        handle.write(encode(document) + "\n")
+        return
+    handle.write("{")
+    for number, (key, value) in enumerate(document.items()):
+        handle.write((", " if number else "") + encode(key) + ": ")
+        if isinstance(value, EpisodeDocuments) or (isinstance(value, list) and len(value) > 64):
+            handle.write("[")
+            for k, item in enumerate(value):
+                handle.write((", " if k else "") + encode(item))
+            handle.write("]")
+        else:
+            handle.write(encode(value))
+    handle.write("}\n")
 
 
 def analyze(
@@ -182,12 +244,17 @@ def analyze(
     permutations: int = PERMUTATIONS,
     progress: Callable[[int], None] | None = None,
     country: str | None = None,
+    lazy_episodes: bool = False,
 ) -> dict[str, Any]:
-    """Read, label and analyse one chat file (or JSON Lines of turns, coded or not)."""
-    labeller = Labeller(fast=fast, cache=open_cache(cache))
+    """Read, label and analyse one chat file (or JSON Lines of turns, coded or not).
+
+    ``lazy_episodes``: see :func:`analyze_rows` (for a caller that streams the document out).
+    """
+    # The document quotes no label evidence (only safety evidence), so none is searched for.
+    labeller = Labeller(fast=fast, cache=open_cache(cache), explain=False)
     fixes = load_corrections(corrections) if corrections else {}
     rows = classify_stream(input_turns(path, format, options), labeller, fixes, progress,
                            warn=options.warn if options else None)
-    document = analyze_rows(rows, permutations=permutations, country=country)
+    document = analyze_rows(rows, permutations=permutations, country=country, lazy_episodes=lazy_episodes)
     document["source"].update(file=path.name, model=labeller.model_name)
     return document

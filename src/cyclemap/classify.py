@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +40,48 @@ class LabelledTurn:
     events: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        row = dict(self.raw) if self.raw is not None else self.turn.to_json()
-        row.update(self.label.to_json())
+        """The output line's object: the turn as given (or as read), then its label and events.
+
+        The same as ``turn.to_json()`` updated with ``label.to_json()``, written out
+        because it runs once per turn of every classified chat.
+        """
+        if self.raw is not None:
+            row = dict(self.raw)
+        else:
+            turn = self.turn
+            row = {
+                "id": turn.id, "time": _isoformat(turn.time), "speaker": turn.speaker, "text": turn.text,
+                "kind": turn.kind, "reply_to": turn.reply_to, "conversation": turn.conversation,
+                "offset": turn.offset,
+            }
+        label = self.label
+        row["move"] = label.move.value if isinstance(label.move, Move) else str(label.move)
+        row["cue"] = label.cue
+        row["confidence"] = round(label.confidence, 4)
+        row["evidence"] = [
+            {"reason": e.reason, "text": e.text, "start": e.start, "end": e.end} for e in label.evidence
+        ]
+        row["safety"] = list(label.safety)
         row["events"] = self.events
         return row
+
+    def to_json_line(self) -> str:
+        """``json.dumps(self.to_json(), ensure_ascii=False)``, with one encoder for every line."""
+        return _ENCODER.encode(self.to_json())
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_last_time: list = [None, None]  # the last time formatted and its text: messages often share a minute
+
+
+def _isoformat(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    last = _last_time[0]
+    # reused only for equal naive times (aware ones may be equal instants written differently)
+    if not (moment.tzinfo is None and last is not None and last.tzinfo is None and moment == last):
+        _last_time[:] = [moment, moment.isoformat()]
+    return _last_time[1]
 
 
 def input_turns(path: Path, format: str = "auto", options: ReadOptions | None = None) -> Iterator[tuple[Turn, dict | None]]:
@@ -139,18 +178,23 @@ def classify_stream(
         skip = len(stream.context)
         wanted = {}
         for i, (turn, raw) in enumerate(window):
-            key = (turn.conversation, turn.id)
-            if key not in corrections:
-                key = (None, turn.id)
-            if key in corrections and turn.kind == "message":
-                wanted[(0, i)] = corrections[key]
-                used.add(key)
-            elif raw is not None and raw.get("move"):
+            if corrections:
+                key = (turn.conversation, turn.id)
+                if key not in corrections:
+                    key = (None, turn.id)
+                if key in corrections and turn.kind == "message":
+                    wanted[(0, i)] = corrections[key]
+                    used.add(key)
+                    continue
+            if raw is not None and raw.get("move"):
                 wanted[(0, i)] = coded_move(raw)
         labels = labeller.label([[turn for turn, _ in window]], wanted)[0]
+        feed, index = stream.tracker.feed, stream.index
         for offset, ((turn, raw), label) in enumerate(zip(window[skip:], labels[skip:], strict=True)):
             row = LabelledTurn(turn, label, raw)
-            row.events.extend(_event_json(e) for e in stream.tracker.feed(stream.index + offset, turn, label.move))
+            events = feed(index + offset, turn, label.move)
+            if events:
+                row.events.extend(_event_json(e) for e in events)
             if stream.held is not None:
                 yield stream.held
             stream.held = row

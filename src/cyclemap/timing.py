@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from statistics import median
+from bisect import bisect_left, insort
 from typing import Literal
 
 from .codebook import Move
@@ -64,11 +64,36 @@ class TimingEvent:
         }
 
 
+class _Window:
+    """The last BASELINE_WINDOW reply delays, also kept sorted, so the median costs no sort."""
+
+    def __init__(self) -> None:
+        self.recent: deque[float] = deque()
+        self.ordered: list[float] = []
+
+    def append(self, value: float) -> None:
+        if len(self.recent) == BASELINE_WINDOW:
+            del self.ordered[bisect_left(self.ordered, self.recent.popleft())]
+        self.recent.append(value)
+        insort(self.ordered, value)
+
+    def __len__(self) -> int:
+        return len(self.recent)
+
+    def __iter__(self):
+        return iter(self.recent)
+
+    def median(self) -> float:
+        """As statistics.median: the middle value, or the mean of the two middle values."""
+        ordered, n = self.ordered, len(self.ordered)
+        return ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+
+
 class _Baseline:
     """A person's recent reply delays and run lengths."""
 
     def __init__(self) -> None:
-        self.delays: deque[float] = deque(maxlen=BASELINE_WINDOW)
+        self.delays = _Window()
         self.runs: deque[int] = deque(maxlen=BASELINE_WINDOW)
         self._usual_run: tuple[int, int] | None = None  # (runs seen, value), recomputed as runs come
         self._total_runs = 0
@@ -76,7 +101,7 @@ class _Baseline:
     def usual_delay(self) -> float:
         if len(self.delays) < MIN_BASELINE:
             return DEFAULT_REPLY_DELAY.total_seconds()
-        return median(self.delays)
+        return self.delays.median()
 
     def usual_run(self) -> int:
         if len(self.runs) < MIN_BASELINE:

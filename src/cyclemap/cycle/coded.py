@@ -35,6 +35,28 @@ class CodedTurn:
 
 CodedSequence = Sequence[CodedTurn]
 
+_MOVES: dict[str, Move] = {m.value: m for m in Move}  # a StrEnum member finds itself here too
+
+
+_VALUES: dict[str, str] = {m.value: m.value for m in Move}
+
+
+def move_value(value: object) -> str:
+    """``Move(value).value`` as a plain string, fast (ValueError outside the codebook)."""
+    try:
+        return _VALUES[value]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return Move(value).value
+
+
+def move_of(value: object) -> Move:
+    """``Move(value)`` (ValueError outside the codebook), without the enum's slow call for the
+    millions of events a long chat has."""
+    try:
+        return _MOVES[value]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return Move(value)
+
 
 def speakers(sequence: CodedSequence) -> list[str]:
     """Partners in order of first appearance."""

@@ -9,6 +9,7 @@ researcher, or a person's correction) keep it.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -37,25 +38,25 @@ def coded_sequences(rows: Iterable) -> dict[str | None, list[CodedTurn]]:
     """
     turns: dict[str | None, list[CodedTurn]] = {}
     events: dict[str | None, list[tuple[int, dict]]] = {}
-    where: dict[str | None, dict[int, int]] = {}  # turn position in its conversation -> coded position
-    seen: dict[str | None, int] = {}
+    # turn position in its conversation -> coded position (-1: no message yet); 8 bytes a turn
+    where: dict[str | None, array[int]] = {}
     for index, row in enumerate(rows):
         turn, label = row.turn, row.label
         conversation = turn.conversation
         sequence = turns.setdefault(conversation, [])
-        positions = where.setdefault(conversation, {})
-        local = seen.get(conversation, 0)
-        seen[conversation] = local + 1
+        positions = where.get(conversation)
+        if positions is None:
+            positions = where[conversation] = array("q")
         if turn.kind == "message" and turn.speaker is not None:
             sequence.append(CodedTurn(
                 index=index, speaker=turn.speaker, move=label.move, cue=label.cue, time=turn.time,
                 text=turn.text, conversation=conversation, turn_id=turn.id, confidence=label.confidence,
             ))
-        if sequence:
-            positions[local] = len(sequence) - 1  # this message, or the last one before a media/system line
+        positions.append(len(sequence) - 1)  # this message, or the last one before a media/system line
         for event in row.events:
-            if event["after"] in positions:
-                events.setdefault(conversation, []).append((positions[event["after"]], event))
+            after = event["after"]
+            if isinstance(after, int) and 0 <= after < len(positions) and positions[after] >= 0:
+                events.setdefault(conversation, []).append((positions[after], event))
     merged: dict[str | None, list[CodedTurn]] = {}
     for conversation, sequence in turns.items():
         after: dict[int, list[dict]] = {}

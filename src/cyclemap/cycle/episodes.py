@@ -57,8 +57,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 
+import numpy as np
+
 from ..codebook import Move
-from .coded import CodedSequence, CodedTurn
+from .coded import CodedSequence, CodedTurn, move_of
 
 # --- the rule's constants -------------------------------------------------
 
@@ -253,7 +255,7 @@ _ENDING_WORDS = {
 
 def _move(turn: CodedTurn) -> Move | None:
     try:
-        return Move(turn.move)
+        return move_of(turn.move)
     except ValueError:
         return None
 
@@ -463,14 +465,36 @@ def words(text: str) -> list[str]:
     return [w for w in found if len(w) >= 3 and "'" not in w and w not in STOP_WORDS]
 
 
+#: COARSE_TOPICS split once into exact words and prefixes (thousands of episodes read them).
+_COARSE_SPLIT = [
+    (name, frozenset(k for k in keywords if not k.endswith("*")), tuple(k[:-1] for k in keywords if k.endswith("*")))
+    for name, keywords in COARSE_TOPICS.items()
+]
+
+
+_TOPICS_OF: dict[str, tuple[int, ...]] = {}  # word -> the coarse topics it counts for, remembered
+
+
+def _topics_of(word: str) -> tuple[int, ...]:
+    found = _TOPICS_OF.get(word)
+    if found is None:
+        if len(_TOPICS_OF) > 200_000:  # stay bounded on a huge vocabulary
+            _TOPICS_OF.clear()
+        found = _TOPICS_OF[word] = tuple(
+            k for k, (_, exact, prefixes) in enumerate(_COARSE_SPLIT) if word in exact or word.startswith(prefixes)
+        )
+    return found
+
+
 def _coarse(tokens: list[str]) -> tuple[str, list[str]]:
+    hits: list[list[str]] = [[] for _ in _COARSE_SPLIT]  # per topic, its words in order
+    for w in tokens:
+        for k in _topics_of(w):
+            hits[k].append(w)
     best, best_hits = "other", []
-    for name, keywords in COARSE_TOPICS.items():
-        exact = {k for k in keywords if not k.endswith("*")}
-        prefixes = tuple(k[:-1] for k in keywords if k.endswith("*"))
-        hits = [w for w in tokens if w in exact or w.startswith(prefixes)]
-        if len(hits) > len(best_hits):  # ties go to the topic listed first
-            best, best_hits = name, hits
+    for (name, _, _), found in zip(_COARSE_SPLIT, hits):
+        if len(found) > len(best_hits):  # ties go to the topic listed first
+            best, best_hits = name, found
     return best, sorted(set(best_hits))
 
 
@@ -489,7 +513,11 @@ def episode_topic(episode_texts: Sequence[str], chat_texts: Sequence[str] = (), 
     :func:`document_frequency`) saves reading the chat again for each episode.
     """
     tokens = [w for text in episode_texts for w in words(text)]
-    n, df = chat_df if chat_df is not None else document_frequency(chat_texts or episode_texts)
+    return _topic(tokens, chat_df if chat_df is not None else document_frequency(chat_texts or episode_texts))
+
+
+def _topic(tokens: list[str], chat_df: tuple[int, Counter[str]]) -> Topic:
+    n, df = chat_df
     tf = Counter(tokens)
     score = {w: c * (math.log((1 + n) / (1 + df.get(w, 0))) + 1) for w, c in tf.items()}
     keywords = sorted(score, key=lambda w: (-score[w], w))[:TOPIC_WORDS]
@@ -528,11 +556,25 @@ def find_episodes(sequence: CodedSequence) -> EpisodeReport:
         notes.append("only one person speaks here; any episode is one-sided")
 
     scores, stretches = _scan(seq, splits)
-    texts_by_chat: dict[str | None, list[str]] = {}
-    for t in seq:
+    # Each turn's words are read once: for the chat's document frequencies, and kept for the
+    # turns inside a stretch (the episodes' topics need them again).
+    inside = np.zeros(len(seq) + 1, np.int64)
+    for first, last, _ in stretches:
+        inside[first] += 1
+        inside[last + 1] -= 1
+    keep = np.cumsum(inside)[:-1] > 0
+    kept: dict[int, list[str]] = {}
+    shared: dict[str, str] = {}
+    turns_by_chat: Counter[str | None] = Counter()
+    df_by_chat: dict[str | None, Counter[str]] = {}
+    for pos, t in enumerate(seq):
         if t.source == "turn":
-            texts_by_chat.setdefault(t.conversation, []).append(t.text)
-    chat_df = {chat: document_frequency(texts) for chat, texts in texts_by_chat.items()}
+            found = words(t.text)
+            turns_by_chat[t.conversation] += 1
+            df_by_chat.setdefault(t.conversation, Counter()).update(set(found))
+            if keep[pos]:
+                kept[pos] = [shared.setdefault(w, w) for w in found]  # one string per distinct word
+    chat_df = {chat: (turns_by_chat[chat], df) for chat, df in df_by_chat.items()}
 
     episodes: list[Episode] = []
     blips = 0
@@ -546,7 +588,7 @@ def find_episodes(sequence: CodedSequence) -> EpisodeReport:
         ending, closer = _ending(points, closed_by)
         peak = max(points, key=lambda p: p.intensity)  # the first of equal peaks
         start_time = next((p.time for p in points if p.time is not None), None)
-        texts = [seq[p.position].text for p in points if p.source == "turn"]
+        tokens = [w for p in points if p.source == "turn" for w in kept[p.position]]
         episodes.append(Episode(
             number=len(episodes) + 1,
             conversation=seq[first].conversation,
@@ -559,7 +601,7 @@ def find_episodes(sequence: CodedSequence) -> EpisodeReport:
             repair_from_start=_since(closer.time, start_time) if closer else None,
             repair_from_peak=_since(closer.time, peak.time) if closer else None,
             hot_moments=_hot_moments(points, seq, peak, closer),
-            topic=episode_topic(texts, chat_df=chat_df.get(seq[first].conversation)),
+            topic=_topic(tokens, chat_df.get(seq[first].conversation) or (0, Counter())),
         ))
     if blips:
         notes.append(f"{blips} brief moment(s) of tension with fewer than {MIN_TENSE} pursue/withdraw "

@@ -69,7 +69,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..codebook import Move, Pattern
-from .coded import CodedTurn
+from .coded import CodedTurn, move_value
 from .sequential import CODES, LagTable, as_conversations, pair_statistics, table_from_counts
 
 CALM_SHARE = 0.15
@@ -347,8 +347,11 @@ def _choose(candidates: list[_Candidate]) -> _Candidate | None:
 
 def _move_shares(conversations: list[list[CodedTurn]]) -> dict[str, dict[str, float]]:
     counts: dict[str, Counter[str]] = {}
-    for turn in (t for c in conversations for t in c):
-        counts.setdefault(turn.speaker, Counter())[Move(turn.move).value] += 1
+    pairs = Counter((t.speaker, move_value(t.move)) for c in conversations for t in c)  # counted in C
+    for (speaker, code), n in pairs.items():  # speakers in order of their first event, as before
+        if speaker not in counts:
+            counts[speaker] = Counter()
+        counts[speaker][code] += n
     return {
         who: {code: c[code] / sum(c.values()) for code in CODES} | {"events": sum(c.values())}
         for who, c in counts.items()
@@ -486,14 +489,22 @@ def _units(conversations: list[list[CodedTurn]], a: str, b: str) -> list[list[li
     shared = [c for c in conversations if {a, b} <= {t.speaker for t in c}]
     if len(shared) >= 3:
         return [[c] for c in shared]
-    flat = [(k, t) for k, c in enumerate(conversations) for t in c]
-    thirds = np.array_split(np.arange(len(flat)), 3)
+    # The events back to back, cut in thirds; each third keeps its conversations' slices in order.
+    sizes = [len(c) for c in conversations]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+    thirds = np.array_split(np.arange(int(offsets[-1])), 3)
     units = []
     for part in thirds:
-        groups: dict[int, list[CodedTurn]] = {}
-        for i in part:
-            groups.setdefault(flat[i][0], []).append(flat[i][1])
-        units.append(list(groups.values()))
+        if not len(part):
+            units.append([])
+            continue
+        lo, hi = int(part[0]), int(part[-1]) + 1
+        groups = []
+        for k, turns in enumerate(conversations):
+            start, end = max(lo - offsets[k], 0), min(hi - offsets[k], sizes[k])
+            if start < end:
+                groups.append(turns[start:end])
+        units.append(groups)
     return units
 
 
@@ -556,16 +567,23 @@ def _matches(
 ) -> list[tuple[int, int, int]]:
     """(conversation, start, length) of every run of events that follows ``steps``, partners alternating."""
     found = []
+    width = len(steps)
     for k, turns in enumerate(conversations):
-        for i in range(len(turns) - len(steps) + 1):
-            run = turns[i : i + len(steps)]
-            if all(
-                t.speaker in who
-                and Move(t.move).value in moves
-                and (j == 0 or t.speaker != run[j - 1].speaker)
-                for j, (t, (who, moves)) in enumerate(zip(run, steps, strict=True))
-            ):
-                found.append((k, i, len(steps)))
+        n = len(turns) - width + 1
+        if n <= 0:
+            continue
+        # Arrays over the conversation, then one test per step over every start at once.
+        speakers = [t.speaker for t in turns]
+        moves_here = [move_value(t.move) for t in turns]
+        ok = np.ones(n, bool)
+        for j, (who, moves) in enumerate(steps):
+            fits = np.fromiter(
+                (s in who and m in moves for s, m in zip(speakers[j:j + n], moves_here[j:j + n])), bool, n
+            )
+            ok &= fits
+            if j:
+                ok &= np.fromiter((a != b for a, b in zip(speakers[j - 1:j - 1 + n], speakers[j:j + n])), bool, n)
+        found.extend((k, int(i), width) for i in np.flatnonzero(ok))
     return found
 
 
@@ -575,7 +593,7 @@ def _exchange_turn(turn: CodedTurn) -> ExchangeTurn:
         turn.index,
         turn.turn_id,
         turn.speaker,
-        Move(turn.move).value,
+        move_value(turn.move),
         turn.cue,
         turn.source,
         turn.text,

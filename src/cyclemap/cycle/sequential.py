@@ -56,7 +56,7 @@ import numpy as np
 
 from ..codebook import Move
 from ..errors import UsageError
-from .coded import CodedTurn
+from .coded import CodedTurn, move_value
 
 #: The codes of every table, in this order.
 CODES: tuple[str, ...] = (Move.PURSUE.value, Move.WITHDRAW.value, Move.SOFTEN.value, Move.NEUTRAL.value)
@@ -284,7 +284,7 @@ class _Events:
         who = {name: i for i, name in enumerate(speakers)}
         turns = [t for c in conversations for t in c]
         return cls(
-            codes=np.fromiter((_CODE_INDEX[Move(t.move).value] for t in turns), np.int8, len(turns)),
+            codes=np.fromiter((_CODE_INDEX[move_value(t.move)] for t in turns), np.int8, len(turns)),
             speaker=np.fromiter((who[t.speaker] for t in turns), np.int64, len(turns)),
             conversation=np.repeat(np.arange(len(conversations)), [len(c) for c in conversations]),
             speakers=speakers,

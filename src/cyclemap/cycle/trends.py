@@ -39,7 +39,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..codebook import Move
-from .coded import CodedSequence, CodedTurn
+from .coded import CodedSequence, CodedTurn, move_value
 from .episodes import EpisodeReport, find_episodes
 
 Unit = Literal["week", "month"]
@@ -174,7 +174,7 @@ def period_of(day: date, unit: Unit) -> tuple[str, date, date]:
 
 def _move_name(turn: CodedTurn) -> str:
     try:
-        return Move(turn.move).value
+        return move_value(turn.move)
     except ValueError:
         return Move.NEUTRAL.value
 
@@ -220,8 +220,13 @@ def trends(sequence: CodedSequence, unit: Unit = "week", *, episodes: EpisodeRep
 
     buckets: dict[str, list[CodedTurn]] = {}
     bounds: dict[str, tuple[date, date]] = {}
+    days: dict[date, tuple[str, date, date]] = {}  # a long chat has many turns a day: one period_of each
     for t in timed:
-        label, first, last = period_of(t.time.date(), unit)  # type: ignore[union-attr]
+        day = t.time.date()  # type: ignore[union-attr]
+        found = days.get(day)
+        if found is None:
+            found = days[day] = period_of(day, unit)
+        label, first, last = found
         buckets.setdefault(label, []).append(t)
         bounds[label] = (first, last)
 

@@ -15,6 +15,7 @@ from ..codebook import CUES, Move
 from ..model import Turn
 from .baselines import KEYWORDS
 from .label import Evidence, MoveLabel
+from .prefilter import Alternation
 
 # More phrases per cue than the keyword baseline uses: evidence should find
 # the words in most turns that carry a cue, not decide the cue.
@@ -40,22 +41,23 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "validate": (r"\bmakes sense\b", r"\bi get it\b", r"\bi hear you\b", r"\bfair\b", r"\byou'?re right\b", r"\bi understand\b"),
     "invite": (r"\bcan we talk\b", r"\bhow are you\b", r"\bwhat'?s up\b", r"\btell me\b", r"\bwhat do you need\b", r"\bi want to understand\b"),
 }
-# One alternation per cue, so finding a turn's evidence is one scan of its text.
-_PATTERNS: dict[str, re.Pattern[str]] = {
-    cue: re.compile("|".join(f"(?:{p})" for p in (*KEYWORDS.get(cue, ()), *EXTRA.get(cue, ()))), re.IGNORECASE)
-    for cue in CUES
+# One alternation per cue, so finding a turn's evidence is one scan of its text; searched
+# phrase by phrase where the phrase's fixed words occur (same matches, a few times faster).
+_ALTERNATIONS: dict[str, Alternation] = {
+    cue: Alternation((*KEYWORDS.get(cue, ()), *EXTRA.get(cue, ())), re.IGNORECASE) for cue in CUES
 }
+_PATTERNS: dict[str, re.Pattern[str]] = {cue: a.pattern for cue, a in _ALTERNATIONS.items()}
 _MINIMAL_WORDS = 3
 NEUTRAL_EVIDENCE = Evidence("model", "no sign of pursuit, withdrawal or softening in the turn and the turns before it")
 
 
 def word_evidence(text: str, cue: str, limit: int = 3) -> list[Evidence]:
     """Up to ``limit`` non-overlapping spans of ``text`` that carry ``cue``."""
-    pattern = _PATTERNS.get(cue)
-    if pattern is None:
+    alternation = _ALTERNATIONS.get(cue)
+    if alternation is None:
         return []
     spans: list[Evidence] = []
-    for found in pattern.finditer(text):  # leftmost matches, never overlapping
+    for found in alternation.finditer(text):  # leftmost matches, never overlapping
         if found.start() == found.end():
             continue
         spans.append(Evidence("words", found.group(0), found.start(), found.end()))

@@ -23,6 +23,7 @@ from ..codebook import SafetyFlag
 from .classes import CLASSES, labels_from_class_probs
 from .classes import softmax as _softmax
 from .context import N_FEATURES, context_features
+from .fast_features import FeatureTables
 from .label import MoveLabel
 from .registry import Dialogue, MoveModel
 
@@ -162,12 +163,39 @@ class FastModel(MoveModel):
         out = []
         for turns, rows in requests:
             rows = list(rows)
-            tokens = [turn_tokens(turns[i].text) + context_tokens(turns, i) for i in rows]
-            lookup = self.vocabulary_.get
-            index = [np.array([i for i in map(lookup, ts) if i is not None], dtype=np.int32) for ts in tokens]
-            dense = context_features(turns)[rows] if rows else np.zeros((0, N_FEATURES), np.float32)
-            out.append(self._probabilities(index, dense))
+            found = self._tables().rows(turns, rows) if rows else None
+            if found is None:  # the plain path: strings per token, looked up one by one
+                out.append(self._plain_rows(turns, rows))
+                continue
+            dense = context_features(turns)[rows]
+            out.append(self._probabilities_flat(found[0], found[1], dense))
         return out
+
+    def _plain_rows(self, turns: Dialogue, rows: list[int]) -> np.ndarray:
+        """predict_rows for one conversation, token string by token string (the reference path)."""
+        tokens = [turn_tokens(turns[i].text) + context_tokens(turns, i) for i in rows]
+        lookup = self.vocabulary_.get
+        index = [np.array([i for i in map(lookup, ts) if i is not None], dtype=np.int32) for ts in tokens]
+        dense = context_features(turns)[rows] if rows else np.zeros((0, N_FEATURES), np.float32)
+        return self._probabilities(index, dense)
+
+    def _tables(self) -> FeatureTables:
+        """The vocabulary as arrays, built on first use (and again if the vocabulary changed)."""
+        tables = getattr(self, "_feature_tables", None)
+        if tables is None or tables[0] is not self.vocabulary_:
+            tables = (self.vocabulary_, FeatureTables(self.vocabulary_))
+            self._feature_tables = tables
+        return tables[1]
+
+    def _probabilities_flat(self, flat: np.ndarray, lengths: np.ndarray, dense: np.ndarray) -> np.ndarray:
+        scores = dense @ self.dense_weights_ + self.bias_
+        if len(flat):
+            starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+            nonempty = lengths > 0
+            scores[nonempty] += np.add.reduceat(self.weights_[flat], starts[nonempty], axis=0)
+        scores[:, : len(CLASSES)] = _softmax(scores[:, : len(CLASSES)])
+        scores[:, len(CLASSES):] = 1.0 / (1.0 + np.exp(-scores[:, len(CLASSES):]))
+        return scores
 
     def predict(self, dialogues: Sequence[Dialogue]) -> list[list[MoveLabel]]:
         return [labels_from_class_probs(classes) for classes, _ in self.predict_proba(dialogues)]

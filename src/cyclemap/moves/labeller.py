@@ -15,16 +15,23 @@ import numpy as np
 
 from ..codebook import Move, SafetyFlag
 from ..model import Turn
-from ..safety import screen_turn
+from ..safety import MODEL_THRESHOLDS, PHRASE_THRESHOLD
 from .cache import LabelCache, window_keys
 from .classes import CLASSES, decode
 from .evidence import explain
 from .label import Evidence, MoveLabel
 from .registry import DEFAULT_MODEL as DEFAULT
 from .registry import MoveModel, make_model
+from .screening import screen_block
 
 FAST = "fast.v1"
 FLAGS = tuple(f.value for f in SafetyFlag)
+#: No flag probability below this can raise a flag, whatever phrases the turn holds.
+_SCREEN_BAR = min(PHRASE_THRESHOLD, *MODEL_THRESHOLDS.values())
+#: Media and system lines all get the same label: made once.
+_NOT_A_MESSAGE = {
+    kind: MoveLabel(Move.NEUTRAL, None, 1.0, (Evidence(f"{kind} line, not a message"),)) for kind in ("media", "system")
+}
 
 
 @dataclass(frozen=True)
@@ -42,9 +49,15 @@ class Labeller:
     """Labels conversations with one model, reusing cached readings of unchanged turns."""
 
     def __init__(
-        self, *, fast: bool = False, model: str | MoveModel | None = None, cache: LabelCache | None = None
+        self, *, fast: bool = False, model: str | MoveModel | None = None, cache: LabelCache | None = None,
+        explain: bool = True,
     ) -> None:
-        """``model``: a registered name, or a model instance (a pretrained one is fitted if it is not yet)."""
+        """``model``: a registered name, or a model instance (a pretrained one is fitted if it is not yet).
+
+        ``explain=False`` leaves out the word and context evidence of the model's labels (safety
+        evidence and corrections stay): for callers that read only the moves, such as the analysis.
+        """
+        self.explain = explain
         self._model: MoveModel | None = None
         if isinstance(model, MoveModel):
             self._model = model if model.is_fitted() or not model.pretrained else model.fit()
@@ -58,7 +71,9 @@ class Labeller:
     def cache_name(self) -> str:
         """The model's name and weights digest: cached labels never outlive their weights."""
         if self._cache_name is None:
-            self._cache_name = self.model.version()
+            # An unfitted instance knows its version: a chat read again from the cache then never
+            # loads the model's weights at all.
+            self._cache_name = (self._model or make_model(self.model_name)).version()
         return self._cache_name
 
     @property
@@ -125,17 +140,20 @@ class Labeller:
             outputs = self._outputs(message_dialogues)
         result: list[list[MoveLabel]] = []
         for d, (turns, idx, rows) in enumerate(zip(dialogues, messages, outputs, strict=True)):
-            labels: list[MoveLabel] = [
-                MoveLabel(Move.NEUTRAL, None, 1.0, (Evidence(f"{t.kind} line, not a message"),)) for t in turns
-            ]
+            # message turns get their label below; the others share one label per kind
+            labels: list[MoveLabel] = [_NOT_A_MESSAGE.get(t.kind, _NOT_A_MESSAGE["system"]) for t in turns]
             decoded = decode(rows[:, : len(CLASSES)]) if len(rows) else ([], [], [])
-            readings = list(zip(*decoded))
+            readings = list(zip(*decoded, strict=True))
             message_turns = message_dialogues[d]
+            # Below every bar of the safety screen, the screen cannot raise a flag: skip its phrase search.
+            need = np.flatnonzero(rows[:, len(CLASSES):].max(axis=1) >= _SCREEN_BAR).tolist() if len(rows) else []
+            flag_rows = rows[:, len(CLASSES):].tolist() if len(rows) else []
+            screens = dict(zip(need, screen_block([(message_turns[p].text, flag_rows[p]) for p in need]), strict=True))
             previous: MoveLabel | None = None
-            for position, (turn_index, (move, cue, confidence), row) in enumerate(zip(idx, readings, rows, strict=True)):
+            for position, (turn_index, (move, cue, confidence)) in enumerate(zip(idx, readings, strict=True)):
                 text = message_turns[position].text
-                flags, flag_evidence = screen_turn(text, row[len(CLASSES):].tolist())
-                correction = corrections.get((d, turn_index))
+                flags, flag_evidence = screens.get(position, ((), ()))
+                correction = corrections.get((d, turn_index)) if corrections else None
                 if correction is not None:
                     if correction.safety is not None:  # coded input brings its own flags
                         flags, flag_evidence = correction.safety, ()
@@ -143,9 +161,11 @@ class Labeller:
                                         (Evidence(correction.reason, correction.note), *flag_evidence), flags)
                 elif not text.strip():
                     reading = MoveLabel(Move.NEUTRAL, None, 0.3, (Evidence("empty message"),), flags)
-                else:
+                elif self.explain:
                     evidence = explain(message_turns, position, move, cue, previous)
                     reading = MoveLabel(move, cue, float(confidence), (*evidence, *flag_evidence), flags)
+                else:  # the caller reads moves and safety only (the analysis): no words to point at
+                    reading = MoveLabel(move, cue, float(confidence), tuple(flag_evidence), flags)
                 labels[turn_index] = reading
                 previous = reading
             result.append(labels)
