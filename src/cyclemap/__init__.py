@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os as _os
+
+# onnxruntime (1.32 on Linux) keeps a telemetry device id and event database under
+# $XDG_CACHE_HOME/Microsoft unless told not to before it is imported; cyclemap keeps
+# and sends no telemetry (tests/test_privacy_writes.py catches any such file).
+_os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+
 from .errors import CyclemapError, InputError, UnknownFormatError, UsageError
 from .ingest import ReadOptions, detect, load, read_turns, readers
 from .model import Conversation, Participant, Turn

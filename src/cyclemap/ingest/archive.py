@@ -25,6 +25,8 @@ def is_zip(path: Path) -> bool:
 
 
 def _check_name(path: Path, name: str) -> None:
+    if not name:  # found by fuzzing: zipfile itself trips over an empty member name
+        raise InputError(path, "archive member with an empty name", hint="refusing a damaged or hostile zip")
     pure = PurePosixPath(name.replace("\\", "/"))
     if pure.is_absolute() or ".." in pure.parts or (pure.parts and ":" in pure.parts[0]):
         raise InputError(
@@ -37,7 +39,7 @@ def _check_name(path: Path, name: str) -> None:
 def _open(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError):  # fuzzing found the last three
         raise InputError(path, "not a complete zip archive (truncated or damaged?)",
                          hint="export the chat again") from None
     except OSError as error:
@@ -126,12 +128,20 @@ def open_member(path: Path, member: str) -> IO[bytes]:
     except (KeyError, zipfile.BadZipFile, OSError, zlib.error) as error:
         archive.close()
         raise InputError(path, f"cannot read archive member {member!r}: {error}") from None
+    except (RuntimeError, NotImplementedError) as error:  # found by fuzzing: encrypted or exotic members
+        archive.close()
+        what = "is password-protected" if "encrypted" in str(error) else "uses a compression cyclemap cannot read"
+        raise InputError(path, f"archive member {member!r} {what}", hint="export the chat again without a password") from None
     return _BoundedMember(archive, stream, info.file_size, f"{path}!{member}")  # type: ignore[return-value]
 
 
 def member_size(path: Path, member: str) -> int:
+    member_names(path)  # validates names and sizes first, as open_member does
     with _open(path) as archive:
-        return archive.getinfo(member).file_size
+        try:
+            return archive.getinfo(member).file_size
+        except KeyError:  # e.g. a zip forced through --format docx that is no Word document
+            raise InputError(path, f"the archive has no member {member!r}", hint="is this the right --format?") from None
 
 
 def read_member_head(path: Path, member: str, size: int) -> bytes:

@@ -30,6 +30,8 @@ def paragraphs(source: Source) -> list[str]:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as error:
         raise source.error(f"document XML is damaged: {error}", line=error.position[0]) from None
+    except (LookupError, ValueError) as error:  # an XML declaration naming an unknown or multi-byte encoding
+        raise source.error(f"document XML declares an encoding it cannot be read in ({error})", line=1) from None
     deleted = _deleted_texts(root)
     lines: list[str] = []
     for paragraph in root.iter(f"{W}p"):

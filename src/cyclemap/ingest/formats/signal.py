@@ -237,15 +237,22 @@ def _md_turn(index: int, header: re.Match[str], body_lines: list[str], options: 
 def read_markdown(source: Source, options: ReadOptions) -> Iterator[Turn]:
     header: re.Match[str] | None = None
     body: list[str] = []
-    count = 0
+    count = header_line = 0
+
+    def turn() -> Turn:
+        try:
+            return _md_turn(count, header, body, options)
+        except ValueError as error:  # found by fuzzing: a date like 2019-13-24 matches the pattern
+            raise source.error(f"impossible date or time ({error})", line=header_line) from None
+
     for number, raw in source.iter_lines():
         line = raw.lstrip("\ufeff") if number == 1 else raw
         match = _MD_HEADER.match(line)
         if match:
             if header is not None:
                 count += 1
-                yield _md_turn(count, header, body, options)
-            header, body = match, []
+                yield turn()
+            header, body, header_line = match, [], number
         elif header is None:
             if line.strip():
                 raise source.error(
@@ -255,7 +262,7 @@ def read_markdown(source: Source, options: ReadOptions) -> Iterator[Turn]:
             body.append(line)
     if header is not None:
         count += 1
-        yield _md_turn(count, header, body, options)
+        yield turn()
     if count == 0:
         raise source.error("no messages in this signal-export chat")
 

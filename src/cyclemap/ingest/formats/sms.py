@@ -162,9 +162,12 @@ def _key(address: str) -> str:
 def _time(element: ET.Element) -> datetime | None:
     """The UTC instant, at the phone's own offset when readable_date shows it."""
     stamp = element.get("date", "")
-    if not stamp.isdigit():
+    if not stamp.isascii() or not stamp.isdigit():
         return None
-    instant = _EPOCH + timedelta(milliseconds=int(stamp))
+    try:
+        instant = _EPOCH + timedelta(milliseconds=int(stamp))
+    except OverflowError:  # found by fuzzing: a date millions of years away is as unreadable as none
+        return None
     readable = re.sub(r"[\u00a0\u202f\s]+", " ", element.get("readable_date", "")).strip()
     for pattern in _READABLE_FORMATS:
         try:
@@ -257,7 +260,10 @@ def read_backup(source: Source, owner: str) -> list[_Message]:
     messages: list[_Message] = []
     root: ET.Element | None = None
     for chunk in _safe_chunks(source):
-        parser.feed(chunk)
+        try:
+            parser.feed(chunk)
+        except (LookupError, ValueError) as error:  # found by fuzzing: encoding="UTF-4", or "UTF-16" in UTF-8
+            raise source.error(f"the XML declares an encoding it cannot be read in ({error})", line=1) from None
         for event, element in _events(parser, source):
             if root is None:
                 root = element
