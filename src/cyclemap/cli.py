@@ -252,7 +252,7 @@ def classify(
     if export_to is not None:
         rows = _tee_corrections(rows, export_to)
     for row in rows:
-        out.write(json.dumps(row.to_json(), ensure_ascii=False))
+        out.write(row.to_json_line())
         out.write("\n")
     out.flush()
 
@@ -301,11 +301,13 @@ def _tee_corrections(rows, path: Path):
 @click.option("--country", metavar="CODE", help="Country (ISO code, e.g. GB) for the help resources shown if the safety screen fires.")
 @click.option("--permutations", type=click.IntRange(0, 100_000), default=None,
               help="Permutations for the p-values of the sequential statistics (0: none). Default 1000, 200 with --fast.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write the report: report.html (one self-contained page) or report.pdf. Never the input file.")
 @friendly_errors
 def analyze(
     path: Path, format_name: str, dayfirst: bool | None, chat: str | None, owner: str | None,
     fast: bool, as_json: bool, corrections: Path | None, no_cache: bool, country: str | None,
-    permutations: int | None,
+    permutations: int | None, output: Path | None = None,
 ) -> None:
     """Find the cycle in a chat: patterns and roles, statistics, episodes, trends, safety.
 
@@ -317,24 +319,33 @@ def analyze(
       cyclemap analyze "WhatsApp Chat with Alex.txt"
       cyclemap analyze chat.txt --fast --json > analysis.json
       cyclemap analyze coded-sessions.jsonl --json
+      cyclemap analyze "WhatsApp Chat with Alex.txt" -o report.html   # or report.pdf
     """
     from .analysis import analyze as run_analysis
-    from .analysis_text import summary_lines
+    from .report.terminal import TerminalProgress, print_summary
+    from .report.write import check_target
 
+    if output is not None:
+        check_target(output, [path])  # before the long part: never the input, a known suffix
     if permutations is None:
         permutations = 200 if fast else 1000
-    progress = TurnProgress("labelling")
+    progress = TerminalProgress("labelling")
     document = run_analysis(
         path, fast=fast, format=format_name, options=_read_options(dayfirst, chat, owner),
         corrections=corrections, cache=not no_cache, permutations=permutations, progress=progress,
-        country=country,
+        country=country, lazy_episodes=as_json and output is None,  # streamed out, never all held
     )
     progress.close()
+    if output is not None:
+        from .report import write_report
+
+        click.echo(f"report written to {write_report(document, output, protect=[path])}", err=as_json)
     if as_json:
-        click.echo(json.dumps(document, ensure_ascii=False))
-        return
-    for line in summary_lines(document):
-        click.echo(line)
+        from .analysis import write_json
+
+        write_json(document, sys.stdout)  # streamed: a long chat's document is large
+    elif output is None:
+        print_summary(document, sys.stdout)
 
 
 @main.command("resources")
@@ -392,24 +403,58 @@ def eval_command(labelled: Path, predictions: Path | None, model: str | None, li
 
 
 @main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the reports. Default: 'demo' in cyclemap's data folder.")
 @friendly_errors
-def demo() -> None:
-    """Run cyclemap on the bundled sample conversations: who wrote what, and the cycle.
+def demo(out_dir: Path | None = None) -> None:
+    """Run cyclemap on the bundled sample conversations, into reports you can open.
+
+    Prints who wrote what and the cycle of each sample, and writes one HTML
+    report per sample with an index page, cyclemap-demo-report.html.
 
     \b
-    Example:
+    Examples:
       cyclemap demo
+      cyclemap demo --out ./demo-reports
     """
     from .analysis import analyze as run_analysis
     from .analysis_text import summary_lines
+    from .paths import data_dir
+    from .report.demo import write_demo
 
-    for path in sample_paths():
+    def analyze_one(path: Path) -> dict[str, Any]:
         _print_summary(path.name, summarize(read_turns(path, "auto", _read_options(None, None, None))))
         document = run_analysis(path, options=_read_options(None, None, None), cache=False, permutations=200)
         for line in summary_lines(document)[1:]:
             click.echo(f"  {line}")
         click.echo()
+        return document
 
+    index, _ = write_demo(sample_paths(), out_dir or data_dir() / "demo", analyze_one)
+    click.echo(f"The reports: {index.resolve().as_uri()}")
+
+
+from .commands.export import export as _export_command  # noqa: E402
+from .commands.forget import forget as _forget_command  # noqa: E402
+from .commands.passphrase import passphrase_option  # noqa: E402
+from .commands.safety_check import safety_check as _safety_check_command  # noqa: E402
+
+main.add_command(_safety_check_command)
+main.add_command(_forget_command)
+main.add_command(_export_command)
+from .commands.coach import check as _check_command  # noqa: E402
+
+main.add_command(_check_command)
+from .commands.practice import practice as _practice_command  # noqa: E402
+from .commands.assess import assess as _assess_command  # noqa: E402
+
+main.add_command(_practice_command)
+main.add_command(_assess_command)
+from .commands.serve import serve as _serve_command  # noqa: E402 - the web app; its heavy imports are lazy
+
+main.add_command(_serve_command)
+for _name in ("classify", "analyze"):  # they use the label cache, which encryption covers
+    passphrase_option(main.commands[_name])
 
 if __name__ == "__main__":  # pragma: no cover
     main()
