@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from safety_probs import Row, load  # noqa: E402
 
+from cyclemap.moves.labeller import FAST  # noqa: E402
 from cyclemap.moves.registry import DEFAULT_MODEL  # noqa: E402
 from cyclemap.safety import FLAGS, SafetyFinding, conversation_flagged, decide, scan  # noqa: E402
 from cyclemap.safety_text import text_probabilities  # noqa: E402
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     global NO_TEXT
     NO_TEXT = args.no_text
-    model = "fast.v1" if args.fast else DEFAULT_MODEL
+    model = FAST if args.fast else DEFAULT_MODEL
     paths = args.files or [str(ROOT / p) for p in DEFAULT_SETS if (ROOT / p).exists()]
     report = {}
     for path in paths:

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from safety_probs import Row, load  # noqa: E402
 
+from cyclemap.moves.labeller import FAST  # noqa: E402
 from cyclemap.moves.registry import DEFAULT_MODEL  # noqa: E402
 from cyclemap.safety import FLAGS, decide, scan  # noqa: E402
 
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fast", action="store_true", help="tune on the fast model's outputs (prints only)")
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args(argv)
-    model = "fast.v1" if args.fast else DEFAULT_MODEL
+    model = FAST if args.fast else DEFAULT_MODEL
     rows = [(r, path) for path in TUNING for r in load(ROOT / path, model)]  # each row and its file
     scans = [scan(r.text) for r, _ in rows]
     bars = tune(rows, scans, args.target)

@@ -24,7 +24,7 @@ from .registry import DEFAULT_MODEL as DEFAULT
 from .registry import MoveModel, make_model
 from .screening import screen_block
 
-FAST = "fast.v1"
+FAST = "fast.v2"
 FLAGS = tuple(f.value for f in SafetyFlag)
 #: No flag probability below this can raise a flag, whatever phrases the turn holds.
 _SCREEN_BAR = min(PHRASE_THRESHOLD, *MODEL_THRESHOLDS.values())
