@@ -196,3 +196,38 @@ def test_the_local_model_option_needs_a_configuration_on_this_machine(cli, tmp_p
 
 def test_the_offline_engine_is_the_default():
     assert check_message("you never help with the dishes").engine == "offline"
+
+
+@pytest.mark.parametrize(("draft", "topic"), [
+    ("you were on your phone the whole dinner", "your phone at dinner"),  # two topics
+    ("you still haven't done your half of the wedding guest list", "the wedding guest list"),  # "X of Y"
+    ("thanks for missing our anniversary. again.", "our anniversary"),  # the object after a gerund
+    ("so we're spending Christmas with your family AGAIN", "Christmas with your family"),  # an occasion
+    ("who is Sophie and why is she texting you at midnight", "Sophie"),  # a third person by name
+    ("I called you 4 times and you never picked up", "the 4 times I called"),  # a count
+    ("why do you always leave the car keys in the kitchen", "the car keys in the kitchen"),
+    ("I can't do this conversation about the cost of the new car right now", "the new car"),
+])
+def test_the_topic_keeps_what_a_real_draft_is_about(draft, topic):
+    assert read_draft(draft).topic == topic
+
+
+def test_the_topic_leaves_out_durations_the_partner_and_blame():
+    assert read_draft("you spent the whole evening on your laptop again").topic == "your laptop"
+    assert read_draft("Sam, you forgot my birthday AGAIN").topic == "my birthday"  # Sam is who it is said to
+    assert read_draft("oh great, so the car is my problem now").topic == "the car"
+
+
+@pytest.mark.parametrize(("draft", "kept"), [
+    ("you were on your phone the whole dinner", ("phone", "dinner")),
+    ("you still haven't done your half of the wedding guest list", ("wedding guest list",)),
+    ("who is Sophie and why is she texting you at midnight", ("Sophie",)),
+])
+def test_alternatives_keep_a_fuller_topic_and_still_read_as_soften(labeller, draft, kept):
+    result = check_message(draft, labeller=labeller)
+    assert result.move == "pursue"
+    assert len(result.alternatives) >= 2
+    for alternative in result.alternatives:
+        assert read_alone(labeller, alternative.text).move == "soften", alternative.text
+        assert blame_words(alternative.text) == [], alternative.text
+        assert all(word.lower() in alternative.text.lower() for word in kept), alternative.text

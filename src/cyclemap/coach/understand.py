@@ -3,9 +3,12 @@
 No parser and no model here: a handful of patterns that find what a softer
 message must keep. "you never help with the dishes" has the topic "the dishes"
 and the request "help with the dishes"; "Sam, why didn't you call me" has the
-name "Sam" (said to the partner) and the request "call me". What is not found
-is left out rather than guessed, and the alternatives fall back to plainer
-wording ("can we talk about this?").
+name "Sam" (said to the partner) and the request "call me". A topic keeps up to
+two phrases as the draft joins them ("your phone at dinner", "Christmas with
+your family"), looks through "your half of" and "forgetting" to what they are
+about, and keeps named people ("Sophie") and counts ("the 4 times I called").
+What is not found is left out rather than guessed, and the alternatives fall
+back to plainer wording ("can we talk about this?").
 """
 
 from __future__ import annotations
@@ -155,50 +158,210 @@ def looks_english(text: str) -> bool:
     return sum(w in _ENGLISH_HINTS for w in words) / len(words) >= 0.2
 
 
+#: Heads that only point at what they hold: "your half of the guest list" is about the guest list.
+_CONTAINERS = frozenset("""
+half part share end cost rest side middle start beginning bit price amount conversation fight argument talk
+discussion energy strength patience
+""".split())
+#: Occasions and events: a topic even without "the" ("at dinner", "Christmas with your family").
+_EVENTS = frozenset("""
+dinner lunch breakfast brunch christmas thanksgiving easter birthday anniversary wedding party holiday
+holidays vacation weekend funeral recital graduation concert date valentine's
+""".split())
+_MEALS = frozenset("dinner lunch breakfast brunch".split())
+#: Words ending in -ing that are things, not doings ("the wedding", not "missing").
+_NOUN_ING = frozenset("""
+wedding meeting morning evening ceiling building thing something nothing everything spring ring clothing
+housing painting savings earring earrings shopping
+""".split())
+#: Words that say how much or how long, not what: a phrase of only these is no topic.
+_WEAK = frozenset("time times way lot bit moment minute minutes point reason idea stuff "
+                  "second hour hours week weeks home problem problems subject fault issue".split())
+#: Prepositions that join two parts of one topic ("the car keys in the kitchen").
+_LINKS = frozenset("with at in on for to about during from".split())
+_PREPOSITIONS = _LINKS | {"through", "over"}
+#: Words after which a name at a sentence start is still a person ("Mia was waiting").
+_NAME_VERBS = frozenset("""
+is was has had said says keeps kept texted texts called calls told asked wants wanted and thinks thought
+""".split())
+#: Words that end a phrase without being function words ("your brother's loan anymore").
+_PHRASE_STOPS = frozenset("anymore alone yourself again together without before after since until instead".split())
+_PUNCTUATION = frozenset(".,;:!?")
+_TOKENS = re.compile(r"[A-Za-z][A-Za-z'’-]*|[0-9]+|[.,;:!?]")
+
+
 def clean_phrase(words: list[str]) -> str:
     return " ".join(w for w in words if w.lower() not in _TOPIC_NOISE)
 
 
-def find_topic(text: str) -> str | None:
-    """The first noun phrase that carries content: "the dishes", "your phone", "Sam's party"."""
-    tokens = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
-    best: str | None = None
-    for i, token in enumerate(tokens):
-        low = token.lower()
-        lead = low in _TOPIC_LEADS or (token[0].isupper() and low.endswith("'s") and i > 0)
-        after_prep = low in ("about", "with", "for") and i + 1 < len(tokens)
-        if not (lead or after_prep):
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int  # one past the last token used
+    words: tuple[str, ...]
+    bare_event: bool = False
+    count: bool = False
+
+    @property
+    def content(self) -> tuple[str, ...]:
+        skip = DETERMINERS | FUNCTION_WORDS | _LINKS | {"of"}
+        return tuple(w.lower() for w in self.words if w.lower() not in skip)
+
+
+def _is_name(tokens: list[str], i: int, addressed: str | None) -> bool:
+    """A capital that marks a person or place: not at a sentence start unless a verb follows ("Mia was")."""
+    token = tokens[i]
+    bare = token[:-2] if token.lower().endswith("'s") else token
+    if not bare[:1].isupper() or bare in _NOT_NAMES or bare == addressed or bare.lower() in _EVENTS:
+        return False
+    if bare.isupper() and len(bare) > 1:  # shouting, not a name
+        return False
+    if i == 0 or tokens[i - 1] in ".!?":
+        return i + 1 < len(tokens) and tokens[i + 1].lower() in _NAME_VERBS
+    return True
+
+
+def _phrase(tokens: list[str], i: int, depth: int = 0) -> tuple[list[str], int, bool]:
+    """The noun phrase starting at token i: its words, the index after it, and whether "whole" was dropped."""
+    words: list[str] = []
+    dropped = False
+    if i < len(tokens) and tokens[i].lower() in _TOPIC_LEADS | {"a", "an", "another"}:
+        words.append(tokens[i])
+        i += 1
+    while i < len(tokens) and len(words) < 5:
+        word = tokens[i]
+        low = word.lower()
+        if low in ("whole", "entire"):  # "the whole dinner": how long; the dinner is still the topic
+            dropped = True
+            i += 1
             continue
-        start = i if lead else i + 1
-        phrase = [tokens[start]] if lead else []
-        j = start + 1 if lead else start
-        while j < len(tokens) and len(phrase) < 4:
-            word = tokens[j]
-            if word.lower() in FUNCTION_WORDS and not word.lower().endswith("'s"):
-                break
-            if word.isupper() and len(word) > 1:  # shouting: "AGAIN", "NOW"
-                break
-            if phrase and word.lower().endswith("ed") and len(word) > 4 and any(
-                w.lower() not in DETERMINERS for w in phrase
-            ):  # "your flight landed": the verb ends the phrase
-                break
-            phrase.append(word)
-            j += 1
-        if any(w.lower() in ("whole", "entire") for w in phrase):  # "the whole evening": how long, not what
+        if word in _PUNCTUATION or low in _PHRASE_STOPS or (low in FUNCTION_WORDS and not low.endswith("'s")):
+            break
+        if word.isupper() and len(word) > 1:  # shouting: "AGAIN", "NOW"
+            break
+        if words and low.endswith("ed") and len(word) > 4 and any(w.lower() not in DETERMINERS for w in words):
+            break  # "your flight landed": the verb ends the phrase
+        words.append(word)
+        i += 1
+    content = [w for w in words if w.lower() not in DETERMINERS | {"a", "an", "another"}]
+    if content and depth < 3 and i + 1 < len(tokens) and tokens[i].lower() in ("of", "about", "for"):
+        if content[-1].lower() in _CONTAINERS:  # "your half of the guest list": the guest list
+            return _phrase(tokens, i + 1, depth + 1)
+    if content and depth < 3 and i + 1 < len(tokens) and tokens[i].lower() == "of" and len(words) < 4:
+        inner, after, _ = _phrase(tokens, i + 1, depth + 1)  # "the state of the kitchen"
+        if [w for w in inner if w.lower() not in DETERMINERS]:
+            return [*words, "of", *inner], after, dropped
+    if words and words[0].lower() in ("a", "an", "another"):
+        words = words[1:]  # "another fight" on its own is not a thing to keep
+    return words, i, dropped
+
+
+_COUNT_UNITS = frozenset("times hours minutes days weeks months texts calls messages".split())
+
+
+def _count(tokens: list[str], i: int) -> _Span | None:
+    """"I called you 4 times" -> "the 4 times I called": a count the person lived through, kept as said."""
+    if not (tokens[i].isdigit() and i + 1 < len(tokens) and tokens[i + 1].lower() in _COUNT_UNITS):
+        return None
+    back = i - 1
+    if back >= 0 and tokens[back].lower() in ("you", "u"):
+        back -= 1
+    if back < 1 or tokens[back - 1] not in ("I", "i", "I've") or tokens[back].lower() in FUNCTION_WORDS:
+        return None
+    return _Span(i, i + 2, ("the", tokens[i], tokens[i + 1].lower(), "I", tokens[back].lower()), count=True)
+
+
+def _start(tokens: list[str], i: int, addressed: str | None) -> int | None:
+    """Where a topic phrase starts at or just after token i, if one does."""
+    low = tokens[i].lower()
+    following = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if low in _TOPIC_LEADS or _is_name(tokens, i, addressed) or low in _EVENTS:
+        return i
+    if (following and low.endswith("ing") and low not in _NOUN_ING and low not in FUNCTION_WORDS
+            and following.lower() not in FUNCTION_WORDS | _TOPIC_NOISE and following not in _PUNCTUATION
+            and not following.isupper() and not following.lower().endswith("ly")):
+        return i + 1  # "leaving wet towels on the bed": what is done to is the topic
+    if following and low in _PREPOSITIONS:
+        j = i + 1
+        if following.lower().endswith("ing") and following.lower() not in _NOUN_ING:
+            j += 1  # "for missing our anniversary": the anniversary
+        if j >= len(tokens):
+            return None
+        word = tokens[j].lower()
+        if word in _TOPIC_LEADS or word in _EVENTS or _is_name(tokens, j, addressed):
+            return j
+        if low in ("about", "with", "for") and word not in FUNCTION_WORDS and word not in _PUNCTUATION:
+            return j  # "help with dishes"
+    return None
+
+
+def _spans(tokens: list[str], addressed: str | None) -> list[_Span]:
+    """Every content noun phrase, named person, event and count of a draft, in order."""
+    found: list[_Span] = []
+    i = 0
+    while i < len(tokens):
+        count = _count(tokens, i)
+        if count is not None:
+            found.append(count)
+            i = count.end
             continue
-        content = [w for w in phrase if w.lower() not in DETERMINERS and w.lower() not in _TOPIC_NOISE]
-        if not content or all(w.lower() in FUNCTION_WORDS for w in content):
+        start = _start(tokens, i, addressed)
+        if start is None:
+            i += 1
+            continue
+        if _is_name(tokens, start, addressed) and not tokens[start].lower().endswith("'s"):
+            end = start + 1  # "Sophie", "New York"
+            while end < len(tokens) and _is_name(tokens, end, addressed) and len(tokens[end]) > 1:
+                end += 1
+            words, dropped = tokens[start:end], False
+        else:
+            words, end, dropped = _phrase(tokens, start)
+        i = max(end, start + 1)
+        if dropped and words and words[0].lower() == "the" and words[-1].lower() in _MEALS:
+            words = words[1:]  # "the whole dinner" -> "dinner"
+        words = [w for w in words if w.lower() not in _TOPIC_NOISE]
+        span = _Span(start, i, tuple(words), bare_event=bool(words) and words[0].lower() in _EVENTS)
+        content = span.content
+        if not content or all(w in _WEAK or w in _CONTAINERS for w in content):
             continue
         if len(content) == 1 and len(content[0]) < 3:
             continue
-        candidate = clean_phrase(phrase)
-        if candidate.endswith("'s"):  # "at your sister's": a place
-            candidate += " place"
-        if lead and phrase[0].lower() in ("this", "that", "these", "those") and len(content) == 0:
+        if dropped and content[-1] not in _EVENTS:  # "the whole evening": how long, not what
             continue
-        best = candidate
-        break
-    return best
+        if not blame_words(" ".join(words)):
+            found.append(span)
+    return found
+
+
+def find_topic(text: str, addressed: str | None = None) -> str | None:
+    """Up to two content noun phrases, as the draft joins them.
+
+    "the dishes"; "your phone at dinner"; "Christmas with your family"; "the
+    wedding guest list" (from "your half of the wedding guest list"); "our
+    anniversary" (from "missing our anniversary"); "Sophie".
+    """
+    tokens = _TOKENS.findall(text.replace("’", "'"))
+    spans = _spans(tokens, addressed)
+    if not spans:
+        return None
+    first = spans[0]
+    topic = clean_phrase(list(first.words))
+    if topic.endswith("'s"):  # "at your sister's": a place
+        topic += " place"
+    second = next((s for s in spans[1:] if not set(s.content) & set(first.content)), None)
+    if second is None:
+        return topic
+    other = clean_phrase(list(second.words))
+    if other.endswith("'s"):
+        other += " place"
+    gap = [t.lower() for t in tokens[first.end:second.start]]
+    if len(gap) == 1 and gap[0] in _LINKS:
+        return f"{topic} {gap[0]} {other}"  # "the car keys in the kitchen"
+    if second.bare_event and other.lower() in _MEALS:
+        return f"{topic} at {other}"  # "your phone at dinner"
+    if first.count:
+        return f"{topic} about {other}"  # "the 3 times I asked about the shower"
+    return f"{topic} and {other}"
 
 
 _E_VERBS = frozenset("like love care share hate move promise arrive save notice close use type phone smile bake "
@@ -304,9 +467,9 @@ def read_draft(draft: str) -> DraftReading:
     if not english or not head.strip():
         return DraftReading(english=english, words=words, long=long)
     expanded = _expand(head)
-    topic = find_topic(expanded)
-    request = find_request(expanded)
     names, addressed = find_names(head)
+    topic = find_topic(expanded, addressed)
+    request = find_request(expanded)
     when = _TIME_WORDS.search(expanded)
     return DraftReading(
         topic=topic, request=request, names=names, addressed=addressed,
