@@ -231,3 +231,17 @@ def test_alternatives_keep_a_fuller_topic_and_still_read_as_soften(labeller, dra
         assert read_alone(labeller, alternative.text).move == "soften", alternative.text
         assert blame_words(alternative.text) == [], alternative.text
         assert all(word.lower() in alternative.text.lower() for word in kept), alternative.text
+
+
+@pytest.mark.parametrize("draft", ["¿Por qué nunca me escuchas?", "Warum redest du nie mit mir?", "Pourquoi tu ne me parles jamais?"])
+def test_a_short_draft_in_another_language_gets_no_english_rewrite(draft):
+    result = check_message(draft)
+    assert result.alternatives == []
+    assert "English" in result.note
+
+
+@pytest.mark.parametrize("draft", ["come on, will you just answer me", "why do you never listen to me"])
+def test_english_drafts_with_words_shared_by_other_languages_are_still_read(draft):
+    result = check_message(draft)
+    assert result.move == "pursue"
+    assert result.alternatives

@@ -153,9 +153,32 @@ def looks_english(text: str) -> bool:
     if latin < 0.6:
         return False
     words = [w.lower() for w in _WORDS.findall(_expand(text))]
+    english = sum(w in _ENGLISH_HINTS for w in words)
+    # Common words of the languages nearest in script ("¿Por qué nunca me escuchas?"):
+    # where they outnumber English ones, the draft is not English, however short.
+    foreign = sum(w in _OTHER_LANGUAGE_HINTS for w in words)
+    if foreign >= 2 and foreign > english:
+        return False
     if len(words) < 4:
         return True  # too short to tell; "ok" and "k" are English enough
-    return sum(w in _ENGLISH_HINTS for w in words) / len(words) >= 0.2
+    return english / len(words) >= 0.2
+
+
+#: Frequent function words of Spanish, Portuguese, French, German, Italian and Dutch that are not English words.
+_OTHER_LANGUAGE_HINTS = frozenset("""
+por qué que porque nunca siempre nada eres estás estoy tengo tienes quiero puedes hablar contigo conmigo
+pero muy también cuando dónde cómo los las una del al mí tú usted ellos nosotros esto eso
+você não sempre nunca estou está quero falar comigo contigo porque também muito isso aqui agora
+pourquoi jamais toujours rien tu es suis veux peux parler avec moi toi mais très aussi quand où comment
+les des une est pas ne je vous nous c'est
+warum nie immer nichts du bist ich bin will kannst reden mit mir dich aber sehr auch wenn wo wie
+nicht das ist ein eine und sprichst redest
+perché mai sempre niente sei sono voglio parlare con te ma molto anche quando dove come non
+waarom nooit altijd niets jij ben ik wil praten met mij maar heel ook wanneer waar hoe niet
+""".split()) - frozenset("""
+me a i in no on so to we he as an be do go if is it my of or us am at by up
+come will bin ben hoe heel con ma te al mai dove pas des es est ne sei
+""".split())
 
 
 #: Heads that only point at what they hold: "your half of the guest list" is about the guest list.
