@@ -2,19 +2,16 @@
 
 The lexicon has about 25 families of long alternations; trying each on every
 turn costs a fraction of a millisecond. Each family's regular expression is
-read once (with the standard library's parser) to find a set of literal
-strings of which every match must contain at least one ("kill", "myself",
-"eggshells" ...). One pass of a single trie-shaped expression over a turn
-finds which anchors occur, and only the families with an anchor present are
-searched. Correctness does not depend on the choice: an anchor set is only
-used when it is provably required, otherwise the family is always searched.
+read once (with the standard library's parser) to find the sets of literal
+strings of which every match must contain at least one each ("kill" *and*
+one of "you", "him" ...). Correctness does not depend on the choice: a set
+is only used when it is provably required.
 
-:class:`TokenGate` is the cheaper first step the lexicon takes on every turn:
-it reads a turn as words, remembers what each distinct word can contribute
-(most words of a chat recur), and needs every required set of a pattern, not
-just its best one ("kill" *and* one of "you", "him" ...), before the pattern
-is searched. Its conditions are weaker than the anchors' (they ignore which
-word follows which), so they too never rule out a pattern that can match.
+:class:`TokenGate` is the first step the lexicon takes on every turn: it
+reads a turn as words, remembers what each distinct word can contribute
+(most words of a chat recur), and needs every required set of a pattern
+before the pattern is searched. Its conditions ignore which word follows
+which, so they never rule out a pattern that can match.
 """
 
 from __future__ import annotations
@@ -126,11 +123,6 @@ def required_sets(pattern: str, min_length: int = 2) -> list[Anchors]:
     return [best, *dict.fromkeys(rest)]
 
 
-def required_anchors(pattern: str) -> Anchors | None:
-    """Literal strings one of which every match of ``pattern`` contains; None when none can be proved."""
-    return _required(_p.parse(pattern))
-
-
 def _trie(words: Iterable[str]) -> str:
     """One alternation shaped like a trie: the regex engine follows one branch per character."""
     tree: dict = {}
@@ -149,34 +141,6 @@ def _trie(words: Iterable[str]) -> str:
         return f"(?:{body})?" if ends else body
 
     return emit(tree)
-
-
-class AnchorIndex:
-    """Which of many patterns can match a text, from one scan for their anchors."""
-
-    def __init__(self, patterns: list[str]) -> None:
-        anchor_sets = [required_anchors(p) for p in patterns]
-        self.always = frozenset(i for i, a in enumerate(anchor_sets) if a is None)
-        owners: dict[str, set[int]] = {}
-        for i, anchors in enumerate(anchor_sets):
-            for anchor in anchors or ():
-                owners.setdefault(anchor, set()).add(i)
-        # A longer anchor found at a position also means every anchor that is its prefix is there.
-        self._owners = {
-            word: frozenset().union(*(owners[word[:k]] for k in range(1, len(word) + 1) if word[:k] in owners))
-            for word in owners
-        }
-        self._scan = re.compile("(?=(" + _trie(owners) + "))") if owners else None
-
-    def candidates(self, text: str) -> frozenset[int]:
-        """Indexes of the patterns that may match ``text`` (all others certainly do not)."""
-        found = set(self.always)
-        if self._scan is not None:
-            for match in self._scan.finditer(text):
-                word = match.group(1)
-                if word:
-                    found |= self._owners[word]
-        return frozenset(found)
 
 
 #: What separates the words of normalised text (spaces and the sentence ends normalisation keeps).

@@ -35,7 +35,7 @@ from functools import lru_cache, reduce
 from importlib import resources
 from operator import or_
 
-from .safety_anchors import SEPARATORS, AnchorIndex, TokenGate
+from .safety_anchors import SEPARATORS, TokenGate
 
 _APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4"
 _SENTENCE_ENDS = ".!?\n"
@@ -249,13 +249,6 @@ class Lexicon:
         object.__setattr__(self, "_parts", parts)
         object.__setattr__(self, "_gate", TokenGate([part.pattern for _, part in parts]))
         object.__setattr__(self, "_word_cache", {})
-
-    @property
-    def index(self) -> AnchorIndex:
-        """The families' anchors over normalised text (built on first use: the scan now uses the word gate)."""
-        if "_index" not in self.__dict__:
-            object.__setattr__(self, "_index", AnchorIndex([part.pattern for _, part in self._parts]))  # type: ignore[attr-defined]
-        return self.__dict__["_index"]
 
     def _word(self, raw: str) -> int:
         """For one word of a turn (lower case, no apostrophes): what it shows the patterns (its normalised
