@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to checked-in data and a CLI runner."""
+"""Shared fixtures: paths to checked-in data, a CLI runner and a private data folder."""
 
 from __future__ import annotations
 
@@ -47,3 +47,13 @@ class Cli:
 @pytest.fixture
 def cli() -> Cli:
     return Cli()
+
+
+@pytest.fixture
+def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data folder of the test's own, and none of the user's cyclemap settings."""
+    home = tmp_path / "data"
+    monkeypatch.setenv("CYCLEMAP_HOME", str(home))
+    for name in ("CYCLEMAP_PASSPHRASE", "CYCLEMAP_COUNTRY"):
+        monkeypatch.delenv(name, raising=False)
+    return home

@@ -24,10 +24,7 @@ CHAT = [
 PENDING = {"cyclemap.web.app", "cyclemap.web.imports"}
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("CYCLEMAP_HOME", str(tmp_path / "data"))
-    monkeypatch.delenv("CYCLEMAP_PASSPHRASE", raising=False)
+pytestmark = pytest.mark.usefixtures("data_home")  # every test in its own data folder
 
 
 @pytest.fixture

@@ -14,12 +14,7 @@ ALL_NO = {q.id: "no" for q in QUESTIONS}
 SOFTENING_ADVICE = re.compile(r"\b(try to soften|be more vulnerable|reach out to your partner|share your feelings with)\b", re.I)
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("CYCLEMAP_HOME", str(tmp_path / "data"))
-    monkeypatch.delenv("CYCLEMAP_PASSPHRASE", raising=False)
-    monkeypatch.delenv("CYCLEMAP_COUNTRY", raising=False)
-    return tmp_path / "data"
+pytestmark = pytest.mark.usefixtures("data_home")  # every test in its own data folder
 
 
 def test_questions_cover_fear_injury_threats_and_control_in_plain_words():

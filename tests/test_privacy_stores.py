@@ -14,11 +14,7 @@ from cyclemap.privacy.records import load_records, save_record
 from cyclemap.vault import Vault
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("CYCLEMAP_HOME", str(tmp_path / "data"))
-    monkeypatch.delenv("CYCLEMAP_PASSPHRASE", raising=False)
-    return tmp_path / "data"
+pytestmark = pytest.mark.usefixtures("data_home")  # every test in its own data folder
 
 
 @pytest.fixture
