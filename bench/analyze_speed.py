@@ -1,13 +1,16 @@
 """Benchmark: `cyclemap analyze --fast --json` from file to JSON, against the chat-analytics CLI.
 
-    .venv/bin/python bench/analyze_speed.py [--sizes 100000,1000000] [--keep DIR] [--default]
+    .venv/bin/python bench/analyze_speed.py [--sizes 100000,1000000] [--keep DIR] [--default] [--classify]
 
 Writes realistic WhatsApp exports with the WhatsApp benchmark's generator, their
 messages drawn from the corpus's turns, then, for each size, times the real
 command line (classification included, output to /dev/null) and reports wall
-time and peak resident memory (the child's own rusage, Linux KiB -> MiB):
+time, CPU time (user + system) and peak resident memory (the child's own
+rusage, Linux KiB -> MiB):
 
 * ``analyze --fast --json`` with a fresh data folder (cold label cache),
+* with ``--classify``, ``classify --fast`` on the same file (fresh data folder):
+  the difference is what the analysis after labelling costs,
 * on the smallest size, the chat-analytics CLI on the same file in the same
   run, and the ratio (chat-analytics seconds / cyclemap seconds),
 * with ``--default``, on the smallest size, the default (accurate) mode twice
@@ -40,8 +43,8 @@ CYCLEMAP = Path(sys.executable).parent / "cyclemap"
 CHAT_ANALYTICS = Path(os.environ.get("CHAT_ANALYTICS_DIR", "/tmp/ca"))
 
 
-def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one command, its output thrown away."""
+def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds of one command, its output thrown away."""
     started = time.perf_counter()
     with open(os.devnull, "wb") as sink:
         child = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE, env=env, cwd=cwd)
@@ -50,7 +53,7 @@ def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path | Non
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed: {errors.strip()[-500:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def corpus_texts() -> tuple[str, ...]:
@@ -61,14 +64,14 @@ def corpus_texts() -> tuple[str, ...]:
     )
 
 
-def chat_analytics(path: Path, out: Path) -> tuple[float, float] | None:
+def chat_analytics(path: Path, out: Path) -> tuple[float, float, float] | None:
     tool = CHAT_ANALYTICS / "node_modules" / ".bin" / "chat-analytics"
     if not tool.exists():
         return None
     return timed([str(tool), "-p", "whatsapp", "-i", str(path), "-o", str(out)], cwd=CHAT_ANALYTICS)
 
 
-def bench(folder: Path, sizes: list[int], default_mode: bool) -> None:
+def bench(folder: Path, sizes: list[int], default_mode: bool, classify: bool = False) -> None:
     texts = corpus_texts()
     print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores; figures are noisy when it is high)")
     for number, size in enumerate(sizes):
@@ -77,18 +80,25 @@ def bench(folder: Path, sizes: list[int], default_mode: bool) -> None:
             generate(path, size, phrases=texts)
         print(f"{size:,} messages, {path.stat().st_size / 2**20:.1f} MiB")
         env = dict(os.environ, CYCLEMAP_HOME=str(folder / f"home-{size}"))
-        ours, rss = timed([str(CYCLEMAP), "analyze", "--fast", "--json", str(path)], env)
-        print(f"  cyclemap analyze --fast --json : {ours:7.1f} s  peak RSS {rss:6.0f} MiB")
+        ours, rss, cpu = timed([str(CYCLEMAP), "analyze", "--fast", "--json", str(path)], env)
+        print(f"  cyclemap analyze --fast --json : {ours:7.1f} s  CPU {cpu:7.1f} s  peak RSS {rss:6.0f} MiB"
+              f"  (load {os.getloadavg()[0]:.1f})")
+        if classify:
+            env = dict(os.environ, CYCLEMAP_HOME=str(folder / f"home-classify-{size}"))
+            wall, rss, cpu_classify = timed([str(CYCLEMAP), "classify", "--fast", str(path)], env)
+            print(f"  cyclemap classify --fast       : {wall:7.1f} s  CPU {cpu_classify:7.1f} s  peak RSS {rss:6.0f} MiB")
+            print(f"  analysis after labelling       : CPU {cpu - cpu_classify:7.1f} s (difference)")
         if number == 0:
             theirs = chat_analytics(path, folder / "chat-analytics.html")
             if theirs is None:
                 print(f"  chat-analytics                 : skipped (not installed in {CHAT_ANALYTICS})")
             else:
-                print(f"  chat-analytics                 : {theirs[0]:7.1f} s  peak RSS {theirs[1]:6.0f} MiB")
+                print(f"  chat-analytics                 : {theirs[0]:7.1f} s  CPU {theirs[2]:7.1f} s  "
+                      f"peak RSS {theirs[1]:6.0f} MiB")
                 print(f"  ratio chat-analytics / cyclemap: {theirs[0] / ours:.2f}x")
             if default_mode:
-                first, rss = timed([str(CYCLEMAP), "analyze", "--json", str(path)], env)
-                second, rss2 = timed([str(CYCLEMAP), "analyze", "--json", str(path)], env)
+                first, rss, _ = timed([str(CYCLEMAP), "analyze", "--json", str(path)], env)
+                second, rss2, _ = timed([str(CYCLEMAP), "analyze", "--json", str(path)], env)
                 print(f"  default mode, cache cold       : {first:7.1f} s  peak RSS {rss:6.0f} MiB")
                 print(f"  default mode, cache warm       : {second:7.1f} s  peak RSS {rss2:6.0f} MiB")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
@@ -96,17 +106,18 @@ def bench(folder: Path, sizes: list[int], default_mode: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="100000,1000000", help="comma-separated message counts")
+    parser.add_argument("--sizes", nargs="+", default=["100000,1000000"], help="message counts (commas or spaces)")
     parser.add_argument("--keep", type=Path, help="write the exports (and data folders) here and keep them")
     parser.add_argument("--default", action="store_true", help="also time the default mode, cache cold and warm")
+    parser.add_argument("--classify", action="store_true", help="also time classify --fast (labelling alone)")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in ",".join(args.sizes).split(",") if s]
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        bench(args.keep, sizes, args.default)
+        bench(args.keep, sizes, args.default, args.classify)
         return
     with tempfile.TemporaryDirectory(prefix="cyclemap-analyze-bench-") as folder:
-        bench(Path(folder), sizes, args.default)
+        bench(Path(folder), sizes, args.default, args.classify)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,11 @@ them into coded sequences with the timing events, then read the sequential
 statistics, the pattern and roles per pair, the episodes with their topics,
 the trends, role reversals by period and by topic, and the safety findings.
 The document's shape is described by ``schemas/analysis.schema.json``.
+
+Memory stays bounded on a long chat: the labelled turns stream into compact
+columns (:mod:`.cycle.columns`) and are dropped; every reading works on the
+columns; episodes and safety findings are made (or decoded) only when the
+document is written (:func:`write_json`), one at a time.
 """
 
 from __future__ import annotations
@@ -12,19 +17,24 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
+
 from . import __version__
 from .classify import LabelledTurn, classify_stream, input_turns, load_corrections, open_cache
-from .cycle.coded import CodedTurn
-from .cycle.coding import coded_sequences
-from .cycle.episodes import find_episodes
+from .cycle.coding import coded_columns
+from .cycle.columns import NO_TIME, CodedColumns, StringColumn, give_back
+from .cycle.episodes import EpisodeReport, find_episodes
 from .cycle.patterns import find_patterns, role_reversals
+from .cycle.sequential import CodedView
 from .cycle.trends import trends
 from .ingest import ReadOptions
 from .moves.labeller import Labeller
 from .moves.label import Evidence
+from .moves.readable import NOT_READ
 from .resources import help_resources
 from .safety import SafetyFinding, conversation_flagged
 
@@ -38,6 +48,43 @@ MAX_ROLE_PERIODS = 12
 MAX_CONVERSATIONS = 500
 
 
+class _Found:
+    """What deciding on the whole chat reads from a finding (see ``conversation_flagged``)."""
+
+    __slots__ = ("flags", "clear", "position")
+
+    def __init__(self, finding: SafetyFinding) -> None:
+        self.flags, self.clear, self.position = finding.flags, finding.clear, finding.position
+
+
+class Findings:
+    """The safety findings of a chat: the few facts the decision needs, and each one's JSON, compressed.
+
+    A long chat can have a hundred thousand turns that came near; held as
+    objects with their evidence they would take more than the chat's codes.
+    """
+
+    def __init__(self) -> None:
+        self.light: list[_Found] = []
+        self._texts = StringColumn()
+        self._pending: list[str] = []
+
+    def append(self, finding: SafetyFinding) -> None:
+        self.light.append(_Found(finding))
+        self._pending.append(_ENCODER.encode(finding.to_json()))
+        if len(self._pending) >= 1024:
+            self._texts.extend(self._pending)
+            self._pending = []
+
+    def __len__(self) -> int:
+        return len(self.light)
+
+    def fragments(self) -> Iterator[str]:
+        for k in range(len(self._texts)):
+            yield self._texts[k]  # type: ignore[misc]
+        yield from self._pending
+
+
 class _Tally:
     """What the analysis needs from the labelled turns besides the coded sequences,
     gathered while they stream past (so no turn is kept twice)."""
@@ -45,28 +92,35 @@ class _Tally:
     def __init__(self) -> None:
         self.turns = 0
         self.given_codes = 0
-        self.findings: list[SafetyFinding] = []
+        self.not_read = 0  # messages in another language, or only emoji: their words were not read
+        self.findings = Findings()
+
+    def see(self, row: LabelledTurn) -> None:
+        self.turns += 1
+        label = row.label
+        if label.evidence and any(e.reason in ("coded input", "corrected by a person") for e in label.evidence):
+            self.given_codes += 1
+        elif label.evidence and label.evidence[0].reason.startswith(NOT_READ):
+            self.not_read += 1
+        if label.safety:
+            evidence = tuple(e for e in label.evidence if e.reason.startswith("safety"))
+            if not evidence:  # flags given with coded input count as clear
+                evidence = tuple(Evidence(f"safety: {f} (clear)", "given with the input") for f in label.safety)
+            self.findings.append(SafetyFinding(row.turn.id, row.turn.speaker, label.safety, evidence, self.turns))
 
     def watch(self, rows: Iterable[LabelledTurn]) -> Iterable[LabelledTurn]:
         for row in rows:
-            self.turns += 1
-            if any(e.reason in ("coded input", "corrected by a person") for e in row.label.evidence):
-                self.given_codes += 1
-            if row.label.safety:
-                evidence = tuple(e for e in row.label.evidence if e.reason.startswith("safety"))
-                if not evidence:  # flags given with coded input count as clear
-                    evidence = tuple(Evidence(f"safety: {f} (clear)", "given with the input") for f in row.label.safety)
-                self.findings.append(SafetyFinding(row.turn.id, row.turn.speaker, row.label.safety, evidence, self.turns))
+            self.see(row)
             yield row
 
 
-def _safety(findings: list[SafetyFinding], country: str | None = None) -> dict[str, Any]:
-    flags = Counter(flag for f in findings for flag in f.flags)
-    flagged = conversation_flagged(findings)
+def _safety(findings: Findings, country: str | None = None, lazy: bool = False) -> dict[str, Any]:
+    flags = Counter(flag for f in findings.light for flag in f.flags)
+    flagged = conversation_flagged(findings.light)  # type: ignore[arg-type]
     return {
         "flagged": flagged,
         "flags": dict(flags),
-        "turns": [f.to_json() for f in findings],
+        "turns": FindingDocuments(findings) if lazy else [json.loads(f) for f in findings.fragments()],
         "resources": help_resources(country) if flagged else [],
         "note": (
             "Signs of danger were found. What happens here may not be a shared dance, and couple "
@@ -78,41 +132,55 @@ def _safety(findings: list[SafetyFinding], country: str | None = None) -> dict[s
     }
 
 
-def _groups_by_period(flat: list[CodedTurn], unit: str) -> dict[str, list[CodedTurn]]:
-    groups: dict[str, list[CodedTurn]] = defaultdict(list)
-    keys: dict[object, str] = {}  # the period of each day, worked out once per day
-    for turn in flat:
-        if turn.time is not None:
-            day = turn.time.date()
-            key = keys.get(day)
-            if key is None:
-                key = keys[day] = (
-                    f"{turn.time:%Y-%m}" if unit == "month"
-                    else f"{turn.time.isocalendar().year}-W{turn.time.isocalendar().week:02d}"
-                )
-            groups[key].append(turn)
-    return dict(sorted(groups.items()))
+def _groups_by_period(cols: CodedColumns, unit: str) -> dict[str, np.ndarray]:
+    """The positions of the timed events of each period (ISO week or month), periods in order of their key."""
+    timed = np.flatnonzero(cols.wall != NO_TIME)
+    days, inverse = np.unique(cols.days()[timed], return_inverse=True)
+    keys = []
+    for number in days.tolist():
+        day = date.fromordinal(_ORDINAL_1970 + number)
+        keys.append(f"{day:%Y-%m}" if unit == "month" else f"{day.isocalendar().year}-W{day.isocalendar().week:02d}")
+    names = sorted(set(keys))
+    rank = np.array([names.index(k) for k in keys], np.int64) if keys else np.zeros(0, np.int64)
+    of_event = rank[inverse] if len(timed) else np.zeros(0, np.int64)
+    order = np.argsort(of_event, kind="stable")
+    cuts = np.searchsorted(of_event[order], np.arange(len(names) + 1))
+    return {name: timed[order[cuts[k]:cuts[k + 1]]] for k, name in enumerate(names)}
 
 
-def _coarsen(groups: dict[str, list[CodedTurn]], most: int = MAX_ROLE_PERIODS) -> dict[str, list[CodedTurn]]:
+_ORDINAL_1970 = date(1970, 1, 1).toordinal()
+
+
+def _coarsen(groups: dict[str, np.ndarray], most: int = MAX_ROLE_PERIODS) -> dict[str, np.ndarray]:
     """Merge consecutive periods into at most ``most`` spans (years of weeks would be hundreds)."""
     if len(groups) <= most:
         return groups
     keys = list(groups)
     size = -(-len(keys) // most)
-    merged: dict[str, list[CodedTurn]] = {}
+    merged: dict[str, np.ndarray] = {}
     for start in range(0, len(keys), size):
         span = keys[start:start + size]
-        merged[f"{span[0]}..{span[-1]}"] = [t for key in span for t in groups[key]]
+        merged[f"{span[0]}..{span[-1]}"] = np.concatenate([groups[key] for key in span])
     return merged
 
 
-def _groups_by_topic(flat: list[CodedTurn], report) -> dict[str, list[CodedTurn]]:
-    groups: dict[str, list[CodedTurn]] = defaultdict(list)
-    for episode in report.episodes:
-        start, end = episode.start.position, episode.end.position
-        groups[episode.topic.coarse].extend(flat[start:end + 1])
-    return dict(groups)
+def _groups_by_topic(report: EpisodeReport) -> dict[str, np.ndarray]:
+    """The events of every episode of each coarse topic, episode after episode."""
+    groups: dict[str, list[np.ndarray]] = defaultdict(list)
+    index = report.index
+    if index is None:
+        return {}
+    for k, coarse in enumerate(index.coarse):
+        groups[coarse].append(np.arange(int(index.first[k]), int(index.last[k]) + 1))
+    return {name: np.concatenate(parts) for name, parts in groups.items()}
+
+
+def _conversation_views(cols: CodedColumns, most: int) -> Iterator[tuple[str | None, CodedView]]:
+    """Each conversation seen (empty ones too), in order, as one view; at most ``most``."""
+    order = np.argsort(cols.conversation, kind="stable")
+    cuts = np.searchsorted(cols.conversation[order], np.arange(len(cols.conversations) + 1))
+    for k, name in enumerate(cols.conversations[:most]):
+        yield name, CodedView.one(cols, order[cuts[k]:cuts[k + 1]])
 
 
 def _reading(report) -> dict[str, Any]:
@@ -123,12 +191,23 @@ def _reading(report) -> dict[str, Any]:
     return data
 
 
-class EpisodeDocuments(Sequence[dict[str, Any]]):
-    """The episodes' JSON objects, each made when it is read, never all at once.
+class LazyDocuments(Sequence[dict[str, Any]]):
+    """A list of JSON objects made when read, never all at once; :func:`write_json` streams it.
+
+    Not a list: ``json.dumps`` refuses it rather than writing it wrongly.
+    """
+
+    def fragments(self) -> Iterator[str]:
+        """Each item as JSON text, in order."""
+        encode = _ENCODER.encode
+        return (encode(item) for item in self)
+
+
+class EpisodeDocuments(LazyDocuments):
+    """The episodes' JSON objects, each made when it is read.
 
     A long chat has tens of thousands of episodes; the command line streams
     them to its output (:func:`write_json`) instead of holding every object.
-    Not a list: ``json.dumps`` refuses it rather than writing it wrongly.
     """
 
     def __init__(self, episodes: Sequence[Any]) -> None:
@@ -146,6 +225,26 @@ class EpisodeDocuments(Sequence[dict[str, Any]]):
         return (e.to_json() for e in self._episodes)
 
 
+class FindingDocuments(LazyDocuments):
+    """The safety findings' JSON objects, kept as JSON text until read."""
+
+    def __init__(self, findings: Findings) -> None:
+        self._findings = findings
+
+    def __len__(self) -> int:
+        return len(self._findings)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        items = list(self)
+        return items[index]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (json.loads(f) for f in self._findings.fragments())
+
+    def fragments(self) -> Iterator[str]:
+        return self._findings.fragments()
+
+
 def analyze_rows(
     rows: Iterable[LabelledTurn], *, permutations: int = PERMUTATIONS, seed: int = 0, country: str | None = None,
     lazy_episodes: bool = False,
@@ -156,38 +255,48 @@ def analyze_rows(
     on reading) instead of a list, for callers that only stream the document out.
     """
     tally = _Tally()
-    sequences = coded_sequences(tally.watch(rows))
-    conversations = [seq for seq in sequences.values() if seq]
-    flat = [turn for seq in conversations for turn in seq]
-    overall = find_patterns(conversations, permutations=permutations, seed=seed)
-    episodes = find_episodes(flat)
+    cols = coded_columns(rows, watch=tally.see)
+    whole = CodedView.whole(cols)
+    overall = find_patterns(whole, permutations=permutations, seed=seed)
+    give_back()  # each step's temporaries (arrays of the chat's length) go back before the next
+    episodes = find_episodes(cols)
+    give_back()
     span_days = 0.0
-    timed = [t.time.replace(tzinfo=None) for t in flat if t.time is not None]
-    if timed:
-        span_days = (max(timed) - min(timed)).total_seconds() / 86400
+    walls = cols.wall[cols.wall != NO_TIME]
+    if len(walls):
+        span_days = timedelta(microseconds=int(walls.max()) - int(walls.min())).total_seconds() / 86400
     unit = "month" if span_days > 120 else "week"
-    trend = trends(flat, unit, episodes=episodes, seed=seed)
-    periods = _coarsen(_groups_by_period(flat, unit))
-    topics = _groups_by_topic(flat, episodes)
+    trend = trends(cols, unit, episodes=episodes, seed=seed)
+    give_back()
+    periods = _coarsen(_groups_by_period(cols, unit))
+    topics = _groups_by_topic(episodes)
     per_conversation = []
-    if len(conversations) > 1:
-        for name, seq in list(sequences.items())[:MAX_CONVERSATIONS]:
-            report = find_patterns([seq], label=name, permutations=min(permutations, PART_PERMUTATIONS), seed=seed)
+    if len(whole.run_bounds()) > 1:
+        for name, view in _conversation_views(cols, MAX_CONVERSATIONS):
+            report = find_patterns(view, label=name, permutations=min(permutations, PART_PERMUTATIONS), seed=seed)
             per_conversation.append(report.to_json())
     # Each period and topic read once, without examples; the same readings give the reversals.
-    period_reports = {k: find_patterns([v], label=k, permutations=PART_PERMUTATIONS, seed=seed, detail=False) for k, v in periods.items()}
-    topic_reports = {k: find_patterns([v], label=k, permutations=PART_PERMUTATIONS, seed=seed, detail=False) for k, v in topics.items()}
+    period_reports = {k: find_patterns(CodedView.one(cols, v), label=k, permutations=PART_PERMUTATIONS, seed=seed,
+                                       detail=False) for k, v in periods.items()}
+    topic_reports = {k: find_patterns(CodedView.one(cols, v), label=k, permutations=PART_PERMUTATIONS, seed=seed,
+                                      detail=False) for k, v in topics.items()}
     by_period = role_reversals(period_reports) if len(period_reports) > 1 else []
     by_topic = role_reversals(topic_reports) if len(topic_reports) > 1 else []
     people = overall.participants
-    moves = Counter((t.speaker, str(t.move)) for t in flat if t.source == "turn")
+    written = cols.source == 0
+    counts = np.bincount(cols.speaker[written].astype(np.int64) * 5 + cols.move[written],
+                         minlength=(len(cols.speakers) + 1) * 5)
+    moves = {(cols.speakers[k], code): int(counts[k * 5 + i]) for k in range(len(cols.speakers))
+             for i, code in enumerate(("pursue", "withdraw", "soften", "neutral"))}
     document = overall.to_json()
+    if tally.not_read and 2 * tally.not_read > int(written.sum()):
+        _unread(document)  # a "calm" reading of words cyclemap could not read would be made up
     return {
         "$schema": SCHEMA_ID,
         "cyclemap_version": __version__,
         "participants": list(people),
         "turns": tally.turns,
-        "coded_events": len(flat),
+        "coded_events": len(cols),
         "moves": {person: {m: moves[(person, m)] for m in ("pursue", "withdraw", "soften", "neutral")} for person in people},
         "overall": document["overall"],
         "pairs": document["pairs"],
@@ -201,10 +310,18 @@ def analyze_rows(
             "by_period": [r.to_json() for r in by_period],
             "by_topic": [r.to_json() for r in by_topic],
         },
-        "safety": _safety(tally.findings, country),
+        "safety": _safety(tally.findings, country, lazy=lazy_episodes),
         "notes": list(episodes.notes) + list(trend.notes),
-        "source": {"turns_with_given_codes": tally.given_codes},
+        "source": {"turns_with_given_codes": tally.given_codes, "turns_not_read": tally.not_read},
     }
+
+
+def _unread(document: dict[str, Any]) -> None:
+    """No pattern, overall or for any pair, when cyclemap could not read most messages' words."""
+    reason = ("not enough to see a pattern: most messages are not in English or are only emoji, "
+              "which cyclemap cannot read")
+    for reading in (document["overall"], *document["pairs"]):
+        reading.update(pattern=None, confidence=0.0, reason=reason, pursuer=None, withdrawer=None)
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
@@ -214,23 +331,41 @@ def write_json(document: dict[str, Any], handle: IO[str]) -> None:
     """Write ``json.dumps(document, ensure_ascii=False)`` and a newline to ``handle``, piece by piece.
 
     The same text, without ever holding all of it: a long chat's document is
-    mostly its episodes, so those are encoded (in C) one at a time.
+    mostly its episodes and safety findings (:class:`LazyDocuments`), so those
+    are encoded (in C) one at a time.
     """
-    encode = _ENCODER.encode
     if not all(isinstance(key, str) for key in document):  # keys the encoder would convert
-        handle.write(encode(document) + "\n")
+        handle.write(_ENCODER.encode(document) + "\n")
         return
-    handle.write("{")
-    for number, (key, value) in enumerate(document.items()):
-        handle.write((", " if number else "") + encode(key) + ": ")
-        if isinstance(value, EpisodeDocuments) or (isinstance(value, list) and len(value) > 64):
-            handle.write("[")
-            for k, item in enumerate(value):
-                handle.write((", " if k else "") + encode(item))
-            handle.write("]")
-        else:
-            handle.write(encode(value))
-    handle.write("}\n")
+    _write(document, handle)
+    handle.write("\n")
+
+
+def _write(value: Any, handle: IO[str]) -> None:
+    encode = _ENCODER.encode
+    if isinstance(value, LazyDocuments) or (isinstance(value, list) and len(value) > 64):
+        handle.write("[")
+        items = value.fragments() if isinstance(value, LazyDocuments) else map(encode, value)
+        for k, item in enumerate(items):
+            handle.write((", " if k else "") + item)
+        handle.write("]")
+    elif isinstance(value, dict) and all(isinstance(key, str) for key in value) and _holds_lazy(value):
+        handle.write("{")
+        for number, (key, item) in enumerate(value.items()):
+            handle.write((", " if number else "") + encode(key) + ": ")
+            _write(item, handle)
+        handle.write("}")
+    else:
+        handle.write(encode(value))
+
+
+def _holds_lazy(value: dict[str, Any]) -> bool:
+    """Whether a part of ``value`` is worth writing piece by piece."""
+    return any(
+        isinstance(item, LazyDocuments) or (isinstance(item, list) and len(item) > 64)
+        or (isinstance(item, dict) and _holds_lazy(item))
+        for item in value.values()
+    )
 
 
 def analyze(

@@ -49,9 +49,10 @@ occur most often in the episode, ``other`` when none do.
 from __future__ import annotations
 
 import math
+from array import array
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -61,6 +62,7 @@ import numpy as np
 
 from ..codebook import Move
 from .coded import CodedSequence, CodedTurn, move_of
+from .columns import MOVES, NAIVE, NEUTRAL, NO_TIME, PURSUE, SOFTEN, SOURCES, UNKNOWN, WITHDRAW, CodedColumns, columns_of
 
 # --- the rule's constants -------------------------------------------------
 
@@ -146,6 +148,9 @@ class HotMoment:
         return {"kind": self.kind, "turn_id": self.point.turn_id, "index": self.point.index,
                 "position": self.point.position, "speaker": self.point.speaker,
                 "move": self.point.move.value, "intensity": round(self.point.intensity, 3),
+                # source says whether this is a person's words ("turn") or a timing event
+                # cyclemap wrote ("silence", "burst"), so readers need not guess from the text.
+                "source": self.point.source, "cue": self.point.cue,
                 "text": self.text, "why": self.why}
 
 
@@ -224,18 +229,24 @@ class Episode:
 
 @dataclass(frozen=True, slots=True)
 class EpisodeReport:
-    """All episodes of a coded sequence, with what could not be read."""
+    """All episodes of a coded sequence, with what could not be read.
 
-    episodes: list[Episode]
+    ``episodes`` is a sequence whose items are made when read; ``index`` has
+    every episode's bounds, ending, start time and coarse topic as arrays.
+    """
+
+    episodes: Sequence[Episode]
     events: int
     timed: bool
     notes: list[str]
+    index: EpisodeIndex | None = None
 
     @property
     def summary(self) -> str:
-        if not self.episodes:
+        if not len(self.episodes):
             return "no tense stretches found" + ("" if self.events else " (the input has no turns)")
-        endings = Counter(e.ending.value for e in self.episodes)
+        endings = Counter(e.value for e in self.index.ending) if self.index is not None else Counter(
+            e.ending.value for e in self.episodes)
         n = len(self.episodes)
         parts = ", ".join(f"{count} {_ENDING_WORDS[name]}" for name, count in endings.most_common())
         return f"{n} tense stretch{'es' if n != 1 else ''} found: {parts}"
@@ -288,92 +299,138 @@ def _gap_seconds(later: datetime, earlier: datetime) -> float:
         return (later.replace(tzinfo=None) - earlier.replace(tzinfo=None)).total_seconds()
 
 
-def _splits(seq: Sequence[CodedTurn]) -> tuple[list[bool], int, int]:
+def _splits(cols: CodedColumns) -> tuple[bytes, int, int]:
     """Where a new stretch must begin; also how often time ran backwards, and untimed turns."""
-    splits = [False] * len(seq)
-    last_time: datetime | None = None
-    backwards = untimed = 0
-    for pos, turn in enumerate(seq):
-        if pos and turn.conversation != seq[pos - 1].conversation:
-            splits[pos], last_time = True, None
-        if turn.source != "turn":
-            continue  # an event belongs with the turn it follows
-        if turn.time is None:
-            untimed += 1
-            continue
-        if last_time is not None:
-            gap = _gap_seconds(turn.time, last_time)
-            if gap < 0:
-                backwards += 1
-            elif gap >= GAP.total_seconds() or (
-                gap >= NEW_DAY_GAP.total_seconds() and turn.time.date() != last_time.date()
-            ):
-                splits[pos] = True
-        last_time = turn.time
-    return splits, backwards, untimed
+    n = len(cols)
+    conversation = cols.conversation
+    changed = np.zeros(n, bool)
+    changed[1:] = conversation[1:] != conversation[:-1]
+    turn = cols.source == 0
+    has_time = cols.wall != NO_TIME
+    untimed = int(np.count_nonzero(turn & ~has_time))
+    timed = np.flatnonzero(turn & has_time)
+    splits = changed.copy()
+    backwards = 0
+    if len(timed) > 1:
+        run = np.cumsum(changed)  # the quiet is measured within a conversation only
+        later, earlier = timed[1:], timed[:-1]
+        same = run[later] == run[earlier]
+        if cols.aware:
+            aware = (cols.offset[later] != NAIVE) & (cols.offset[earlier] != NAIVE)
+            instants = cols.instants()
+            micros = np.where(aware, instants[later] - instants[earlier], cols.wall[later] - cols.wall[earlier])
+        else:
+            micros = cols.wall[later] - cols.wall[earlier]
+        gap = micros / 1e6
+        days = cols.days()
+        backwards = int(np.count_nonzero(same & (gap < 0)))
+        split = same & (gap >= 0) & (
+            (gap >= GAP.total_seconds())
+            | ((gap >= NEW_DAY_GAP.total_seconds()) & (days[later] != days[earlier]))
+        )
+        splits[later[split]] = True
+    return splits.tobytes(), backwards, untimed
+
+
+def _tensions(cols: CodedColumns) -> np.ndarray:
+    """:func:`turn_tension` of every event at once (in place, to keep temporaries few on a long chat)."""
+    cue_of = [None, *cols.cues]  # cue code + 1 -> cue
+    move, source = cols.move, cols.source
+    weight = np.zeros(len(cols))
+    written = source == 0
+    for code, table in ((PURSUE, PURSUE_WEIGHTS), (WITHDRAW, WITHDRAW_WEIGHTS)):
+        mask = written & (move == code)
+        weights = np.array([table.get(c, table[None]) for c in cue_of])
+        weight[mask] = weights[cols.cue[mask] + 1]
+    weight[written & (move == SOFTEN)] = -SOFTEN_RELIEF
+    weight[source == 1] = SILENCE_WEIGHT
+    weight[source == 2] = PURSUE_WEIGHTS["contact"]
+    weight *= np.clip(cols.confidence, 0.0, 1.0)
+    return weight
+
+
+def _tense_mask(cols: CodedColumns) -> np.ndarray:
+    return (cols.source != 0) | (cols.move == PURSUE) | (cols.move == WITHDRAW)
 
 
 Stretch = tuple[int, int, ClosedBy]  # first and last position, what closed it
 
 
-def _scan(seq: Sequence[CodedTurn], splits: list[bool]) -> tuple[list[float], list[Stretch]]:
-    """Scores and the raw stretches."""
-    scores: list[float] = []
+def _scan(cols: CodedColumns, splits: Sequence[int], tense: Sequence[int]) -> tuple[array[float], list[Stretch]]:
+    """Scores and the raw stretches (compact sequences: a million events take megabytes, not a hundred)."""
+    conversation = array("i")
+    conversation.frombytes(memoryview(np.ascontiguousarray(cols.conversation, np.int32)).cast("B"))
+    tensions = array("d")
+    tensions.frombytes(memoryview(_tensions(cols)).cast("B"))
+    scores: array[float] = array("d")
     stretches: list[Stretch] = []
     start: int | None = None
     floor = 0  # the walk back never reaches into a closed stretch or across a split
     quiet = 0
     score = 0.0
-    for pos, turn in enumerate(seq):
+    keep, fade = ALPHA, 1 - ALPHA
+    for pos, x in enumerate(tensions):
         if splits[pos]:
             if start is not None:
-                closed: ClosedBy = "end" if turn.conversation != seq[pos - 1].conversation else "gap"
+                closed: ClosedBy = "end" if conversation[pos] != conversation[pos - 1] else "gap"
                 stretches.append((start, pos - 1, closed))
                 start = None
             score, floor = 0.0, pos
-        score = max(0.0, (1 - ALPHA) * score + ALPHA * turn_tension(turn))
+        score = fade * score + keep * x
+        if score <= 0.0:  # max(0.0, score), which gives 0.0 for -0.0 too
+            score = 0.0
         scores.append(score)
-        tense = _is_tense(turn)
         if start is None:
-            if tense and score >= OPEN:
+            if score >= OPEN and tense[pos]:
                 back = pos
                 while back - 1 >= floor and scores[back - 1] >= CLOSE:
                     back -= 1
-                start = next(p for p in range(back, pos + 1) if _is_tense(seq[p]))
+                start = next(p for p in range(back, pos + 1) if tense[p])
                 quiet = 0
         else:
-            quiet = 0 if tense else quiet + 1
+            quiet = 0 if tense[pos] else quiet + 1
             if quiet >= QUIET_TURNS and score < CLOSE:
                 stretches.append((start, pos, "calm"))
                 start, floor = None, pos + 1
     if start is not None:
-        stretches.append((start, len(seq) - 1, "end"))
+        stretches.append((start, len(tensions) - 1, "end"))
     return scores, stretches
 
 
 # --- one episode ----------------------------------------------------------
 
-def _point(seq: Sequence[CodedTurn], scores: list[float], pos: int) -> Point:
-    t = seq[pos]
-    return Point(pos, t.index, t.turn_id, t.speaker, _move(t) or Move.NEUTRAL, t.cue, t.source,
-                 t.time, scores[pos])
+def _points(cols: CodedColumns, scores: np.ndarray, first: int, last: int) -> list[Point]:
+    """The points ``first..last``, read from the columns a slice at a time."""
+    span = slice(first, last + 1)
+    speakers, cues, ids = cols.speakers, [None, *cols.cues], cols.turn_id
+    moves = [MOVES[min(m, NEUTRAL)] for m in cols.move[span].tolist()]
+    times = [cols.time(p) if w != NO_TIME else None for p, w in zip(range(first, last + 1), cols.wall[span].tolist())]
+    return [
+        Point(p, index, ids[p], speakers[speaker], move, cues[cue + 1], SOURCES[source], time, score)
+        for p, index, speaker, move, cue, source, time, score in zip(
+            range(first, last + 1), cols.index[span].tolist(), cols.speaker[span].tolist(), moves,
+            cols.cue[span].tolist(), cols.source[span].tolist(), times, scores[span].tolist())
+    ]
 
 
-def _ending(points: list[Point], closed_by: ClosedBy) -> tuple[Ending, Point | None]:
-    last_tense = max(i for i, p in enumerate(points) if p.source != "turn" or p.move in TENSE)
-    softens = [p for p in points[last_tense + 1:] if p.move is Move.SOFTEN and p.source == "turn"]
+def _ending(cols: CodedColumns, tense: Sequence[int], first: int, last: int,
+            closed_by: ClosedBy) -> tuple[Ending, int]:
+    """How the stretch ``first..last`` ended, and the position of the soften that ended it (-1: none)."""
+    last_tense = max(p for p in range(first, last + 1) if tense[p])
+    move, source = cols.move, cols.source
+    softens = [p for p in range(last_tense + 1, last + 1) if move[p] == SOFTEN and source[p] == 0]
     if softens:
         closer = softens[0]
-        answered = any(p.speaker != closer.speaker for p in softens[1:])
+        who = cols.speaker[closer]
+        answered = any(cols.speaker[p] != who for p in softens[1:])
         return (Ending.REPAIRED if answered else Ending.SOFTENED), closer
-    tense = points[last_tense]
-    if tense.move is Move.WITHDRAW and tense.cue == "exit":
-        return Ending.EXIT, None
-    if tense.source == "silence" or closed_by == "gap":
-        return Ending.SILENCE, None
+    if move[last_tense] == WITHDRAW and cols.cue_at(last_tense) == "exit":
+        return Ending.EXIT, -1
+    if source[last_tense] == 1 or closed_by == "gap":
+        return Ending.SILENCE, -1
     if closed_by == "end":
-        return Ending.EXIT, None  # the chat stops while tense
-    return Ending.UNRESOLVED, None
+        return Ending.EXIT, -1  # the chat stops while tense
+    return Ending.UNRESOLVED, -1
 
 
 def _since(later: datetime | None, earlier: datetime | None) -> timedelta | None:
@@ -383,7 +440,14 @@ def _since(later: datetime | None, earlier: datetime | None) -> timedelta | None
     return timedelta(seconds=seconds) if seconds >= 0 else None  # a backwards clock says nothing
 
 
-def _hot_moments(points: list[Point], seq: Sequence[CodedTurn], peak: Point,
+def _since_at(cols: CodedColumns, later: int, earlier: int) -> timedelta | None:
+    if later < 0 or earlier < 0 or cols.wall[later] == NO_TIME or cols.wall[earlier] == NO_TIME:
+        return None
+    seconds = cols.seconds_between(later, earlier)
+    return timedelta(seconds=seconds) if seconds >= 0 else None
+
+
+def _hot_moments(points: list[Point], cols: CodedColumns, peak: Point,
                  closer: Point | None) -> list[HotMoment]:
     found: dict[str, tuple[Point, str]] = {"peak": (peak, "the most intense moment of this stretch")}
     for before, answer in zip(points, points[1:]):
@@ -403,7 +467,7 @@ def _hot_moments(points: list[Point], seq: Sequence[CodedTurn], peak: Point,
             found["first_soften"] = (first_soften, "the first softening")
         if closer is not None:
             found["repair"] = (closer, "the softening that ended the stretch")
-    moments = [HotMoment(kind, p, seq[p.position].text, why)  # type: ignore[arg-type]
+    moments = [HotMoment(kind, p, cols.text[p.position] or "", why)  # type: ignore[arg-type]
                for kind, (p, why) in found.items()]
     return sorted(moments, key=lambda m: (m.point.position, m.kind))
 
@@ -486,16 +550,19 @@ def _topics_of(word: str) -> tuple[int, ...]:
     return found
 
 
-def _coarse(tokens: list[str]) -> tuple[str, list[str]]:
-    hits: list[list[str]] = [[] for _ in _COARSE_SPLIT]  # per topic, its words in order
-    for w in tokens:
+def _coarse_counts(tf: Mapping[str, int]) -> tuple[str, list[str]]:
+    """The coarse topic whose keywords occur most often (ties: the one listed first), and those words."""
+    hits = [0] * len(_COARSE_SPLIT)
+    found: list[list[str]] = [[] for _ in _COARSE_SPLIT]
+    for w, c in tf.items():
         for k in _topics_of(w):
-            hits[k].append(w)
-    best, best_hits = "other", []
-    for (name, _, _), found in zip(_COARSE_SPLIT, hits):
-        if len(found) > len(best_hits):  # ties go to the topic listed first
-            best, best_hits = name, found
-    return best, sorted(set(best_hits))
+            hits[k] += c
+            found[k].append(w)
+    best, most = -1, 0
+    for k, count in enumerate(hits):
+        if count > most:
+            best, most = k, count
+    return ("other", []) if best < 0 else (_COARSE_SPLIT[best][0], sorted(found[best]))
 
 
 def document_frequency(chat_texts: Sequence[str]) -> tuple[int, Counter[str]]:
@@ -521,27 +588,143 @@ def _topic(tokens: list[str], chat_df: tuple[int, Counter[str]]) -> Topic:
     tf = Counter(tokens)
     score = {w: c * (math.log((1 + n) / (1 + df.get(w, 0))) + 1) for w, c in tf.items()}
     keywords = sorted(score, key=lambda w: (-score[w], w))[:TOPIC_WORDS]
-    coarse, matched = _coarse(tokens)
+    coarse, matched = _coarse_counts(tf)
     return Topic(keywords, coarse, matched)
+
+
+_NO_WORDS: tuple[int, ...] = ()
+
+
+def _topic_ids(cols: CodedColumns, first: int, last: int, topics_of: dict[int, tuple[int, ...]],
+               ) -> tuple[tuple[int, ...], str, tuple[int, ...]]:
+    """:func:`_topic` of the episode ``first..last`` on word ids: keyword ids, coarse topic, matched ids.
+
+    The same scores, the same order (ties by the word itself), computed once per episode from the
+    ids kept in the columns instead of the words.
+    """
+    start = int(cols.token_ends[first - 1]) if first else 0
+    tf = Counter(cols.tokens[start:int(cols.token_ends[last])].tolist())
+    if not tf:
+        return _NO_WORDS, "other", _NO_WORDS
+    vocabulary = cols.vocabulary
+    n, df = cols.document_frequency.get(int(cols.conversation[first])) or (0, Counter())
+    score = {w: c * (math.log((1 + n) / (1 + df.get(w, 0))) + 1) for w, c in tf.items()}
+    keywords = tuple(sorted(score, key=lambda w: (-score[w], vocabulary[w]))[:TOPIC_WORDS])
+    hits = [0] * len(_COARSE_SPLIT)
+    found: list[list[int]] = [[] for _ in _COARSE_SPLIT]
+    for w, c in tf.items():
+        kinds = topics_of.get(w)
+        if kinds is None:
+            kinds = topics_of[w] = _topics_of(vocabulary[w])
+        for k in kinds:
+            hits[k] += c
+            found[k].append(w)
+    best, most = -1, 0
+    for k, count in enumerate(hits):
+        if count > most:
+            best, most = k, count
+    if best < 0:
+        return keywords, "other", _NO_WORDS
+    return keywords, _COARSE_SPLIT[best][0], tuple(sorted(found[best], key=vocabulary.__getitem__))
 
 
 # --- the whole sequence ---------------------------------------------------
 
-def find_episodes(sequence: CodedSequence) -> EpisodeReport:
+@dataclass(frozen=True)
+class EpisodeIndex:
+    """Every episode of a report as arrays: enough to count, date and group them without making them.
+
+    Positions are places in the coded sequence; -1 where there is none.
+    """
+
+    first: np.ndarray
+    last: np.ndarray
+    closed_by: list[ClosedBy]
+    ending: list[Ending]
+    closer: np.ndarray  # the soften that ended it
+    peak: np.ndarray
+    start_time: np.ndarray  # the first event with a time
+    coarse: list[str]  # the coarse topic
+    keywords: list[tuple[int, ...]]  # word ids (into the columns' vocabulary)
+    matched: list[tuple[int, ...]]
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+
+class Episodes(Sequence[Episode]):
+    """The episodes of a report, each made from the columns when it is read (never all held at once)."""
+
+    def __init__(self, cols: CodedColumns | None, scores: np.ndarray, index: EpisodeIndex | None) -> None:
+        self._cols, self._scores, self._index = cols, scores, index
+
+    def __len__(self) -> int:
+        return 0 if self._index is None else len(self._index)
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if not -len(self) <= k < len(self):
+            raise IndexError("episode index out of range")
+        return _episode(self._cols, self._scores, self._index, k % len(self))  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[Episode]:
+        return (self[k] for k in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} episodes>"
+
+
+def _episode(cols: CodedColumns, scores: np.ndarray, index: EpisodeIndex, k: int) -> Episode:
+    first, last = int(index.first[k]), int(index.last[k])
+    points = _points(cols, scores, first, last)
+    closer_at, peak_at = int(index.closer[k]), int(index.peak[k])
+    closer = points[closer_at - first] if closer_at >= 0 else None
+    peak = points[peak_at - first]
+    start_at = int(index.start_time[k])
+    conversation = int(cols.conversation[first])
+    vocabulary = cols.vocabulary
+    return Episode(
+        number=k + 1,
+        conversation=cols.conversations[conversation],
+        points=points,
+        participants=list(dict.fromkeys(p.speaker for p in points)),
+        ending=index.ending[k],
+        closed_by=index.closed_by[k],
+        peak=peak,
+        closing_soften=closer,
+        repair_from_start=_since_at(cols, closer_at, start_at),
+        repair_from_peak=_since_at(cols, closer_at, peak_at),
+        hot_moments=_hot_moments(points, cols, peak, closer),
+        topic=Topic([vocabulary[w] for w in index.keywords[k]], index.coarse[k],
+                    [vocabulary[w] for w in index.matched[k]]),
+    )
+
+
+def find_episodes(sequence: CodedSequence | CodedColumns) -> EpisodeReport:
     """The tense stretches of a coded sequence (one or more conversations, each in order).
 
+    Takes ``CodedTurn`` objects or :class:`~.columns.CodedColumns` (a long
+    chat's compact form); the report's ``episodes`` are made when read.
     Never raises on odd input: empty input, a single turn, only neutral turns,
     missing or backwards times all give a report whose ``notes`` and
     ``summary`` say what was found and what was skipped.
     """
-    seq = list(sequence)
+    cols = sequence if isinstance(sequence, CodedColumns) else columns_of(sequence)
     notes: list[str] = []
-    if not seq:
-        return EpisodeReport([], 0, False, ["the input has no turns"])
-    splits, backwards, untimed = _splits(seq)
-    written = sum(1 for t in seq if t.source == "turn")
+    if not len(cols):
+        return EpisodeReport(Episodes(None, np.zeros(0), None), 0, False, ["the input has no turns"])
+    splits, backwards, untimed = _splits(cols)
+    written = int(np.count_nonzero(cols.source == 0))
     timed = untimed < written
-    unknown = sum(1 for t in seq if _move(t) is None)
+    unknown = int(np.count_nonzero(cols.move == UNKNOWN))
     if unknown:
         notes.append(f"{unknown} event(s) had a move outside the codebook and were read as neutral")
     if not timed:
@@ -552,60 +735,52 @@ def find_episodes(sequence: CodedSequence) -> EpisodeReport:
     if backwards:
         notes.append(f"time runs backwards at {backwards} place(s) (a clock change or an out-of-order "
                      "export); those gaps split nothing and give no repair time")
-    if len({t.speaker for t in seq}) == 1:
+    if len(np.unique(cols.speaker)) == 1:
         notes.append("only one person speaks here; any episode is one-sided")
 
-    scores, stretches = _scan(seq, splits)
-    # Each turn's words are read once: for the chat's document frequencies, and kept for the
-    # turns inside a stretch (the episodes' topics need them again).
-    inside = np.zeros(len(seq) + 1, np.int64)
-    for first, last, _ in stretches:
-        inside[first] += 1
-        inside[last + 1] -= 1
-    keep = np.cumsum(inside)[:-1] > 0
-    kept: dict[int, list[str]] = {}
-    shared: dict[str, str] = {}
-    turns_by_chat: Counter[str | None] = Counter()
-    df_by_chat: dict[str | None, Counter[str]] = {}
-    for pos, t in enumerate(seq):
-        if t.source == "turn":
-            found = words(t.text)
-            turns_by_chat[t.conversation] += 1
-            df_by_chat.setdefault(t.conversation, Counter()).update(set(found))
-            if keep[pos]:
-                kept[pos] = [shared.setdefault(w, w) for w in found]  # one string per distinct word
-    chat_df = {chat: (turns_by_chat[chat], df) for chat, df in df_by_chat.items()}
-
-    episodes: list[Episode] = []
+    tense_mask = _tense_mask(cols)
+    tense = tense_mask.tobytes()  # one byte an event, 0 or 1
+    scores, stretches = _scan(cols, splits, tense)
+    score_array = np.frombuffer(scores, np.float64)  # shares the scores' memory
+    del scores
+    tense_before = np.concatenate([[0], np.cumsum(tense_mask)])  # tense events before each position
+    timed_at = np.flatnonzero(cols.wall != NO_TIME)
+    quiet_moves = (NEUTRAL, UNKNOWN)
+    move, source = cols.move, cols.source
+    kept: dict[str, list] = {name: [] for name in ("first", "last", "closed_by", "ending", "closer", "peak",
+                                                    "start_time", "coarse", "keywords", "matched")}
+    topics_of: dict[int, tuple[int, ...]] = {}
     blips = 0
     for first, last, closed_by in stretches:
-        while last > first and seq[last].source == "turn" and _move(seq[last]) in (Move.NEUTRAL, None):
+        while last > first and source[last] == 0 and move[last] in quiet_moves:
             last -= 1  # trailing small talk is not part of the stretch
-        if sum(1 for p in range(first, last + 1) if _is_tense(seq[p])) < MIN_TENSE:
+        if tense_before[last + 1] - tense_before[first] < MIN_TENSE:
             blips += 1
             continue
-        points = [_point(seq, scores, p) for p in range(first, last + 1)]
-        ending, closer = _ending(points, closed_by)
-        peak = max(points, key=lambda p: p.intensity)  # the first of equal peaks
-        start_time = next((p.time for p in points if p.time is not None), None)
-        tokens = [w for p in points if p.source == "turn" for w in kept[p.position]]
-        episodes.append(Episode(
-            number=len(episodes) + 1,
-            conversation=seq[first].conversation,
-            points=points,
-            participants=list(dict.fromkeys(p.speaker for p in points)),
-            ending=ending,
-            closed_by=closed_by,
-            peak=peak,
-            closing_soften=closer,
-            repair_from_start=_since(closer.time, start_time) if closer else None,
-            repair_from_peak=_since(closer.time, peak.time) if closer else None,
-            hot_moments=_hot_moments(points, seq, peak, closer),
-            topic=_topic(tokens, chat_df.get(seq[first].conversation) or (0, Counter())),
-        ))
+        ending, closer = _ending(cols, tense, first, last, closed_by)
+        peak = first + int(np.argmax(score_array[first:last + 1]))  # the first of equal peaks
+        at = int(np.searchsorted(timed_at, first))
+        start_time = int(timed_at[at]) if at < len(timed_at) and timed_at[at] <= last else -1
+        kept["first"].append(first)
+        kept["last"].append(last)
+        kept["closed_by"].append(closed_by)
+        kept["ending"].append(ending)
+        kept["closer"].append(closer)
+        kept["peak"].append(peak)
+        kept["start_time"].append(start_time)
+        keywords, coarse, matched = _topic_ids(cols, first, last, topics_of)
+        kept["coarse"].append(coarse)
+        kept["keywords"].append(keywords)
+        kept["matched"].append(matched)
+    index = EpisodeIndex(
+        first=np.array(kept["first"], np.int64), last=np.array(kept["last"], np.int64),
+        closed_by=kept["closed_by"], ending=kept["ending"], closer=np.array(kept["closer"], np.int64),
+        peak=np.array(kept["peak"], np.int64), start_time=np.array(kept["start_time"], np.int64),
+        coarse=kept["coarse"], keywords=kept["keywords"], matched=kept["matched"],
+    )
     if blips:
         notes.append(f"{blips} brief moment(s) of tension with fewer than {MIN_TENSE} pursue/withdraw "
                      "moves were not counted as episodes")
-    if not episodes:
+    if not len(index):
         notes.insert(0, "no tense stretches found")
-    return EpisodeReport(episodes, len(seq), timed, notes)
+    return EpisodeReport(Episodes(cols, score_array, index), len(cols), timed, notes, index)

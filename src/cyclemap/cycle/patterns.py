@@ -60,7 +60,6 @@ this data (a conversation, a period, a topic), never to a person for good.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from math import sqrt
@@ -69,8 +68,9 @@ from typing import Any, Literal
 import numpy as np
 
 from ..codebook import Move, Pattern
-from .coded import CodedTurn, move_value
-from .sequential import CODES, LagTable, as_conversations, pair_statistics, table_from_counts
+from .coded import CodedTurn
+from .columns import SOURCES, CodedColumns
+from .sequential import CODES, CodedView, LagTable, as_view, pair_statistics, table_from_counts
 
 CALM_SHARE = 0.15
 MIN_EXCHANGES = 20
@@ -87,7 +87,7 @@ DATA_HALF = 10  # moves behind an answer at which the data factor is one half
 P, W, S = Move.PURSUE.value, Move.WITHDRAW.value, Move.SOFTEN.value
 TENSION = "tension"  # pursue or withdraw, in the collapsed table of the softened rule
 
-Sequences = Iterable[CodedTurn] | Iterable[Sequence[CodedTurn]]
+Sequences = CodedView | Iterable[CodedTurn] | Iterable[Sequence[CodedTurn]]
 
 
 # --------------------------------------------------------------------------- results
@@ -345,21 +345,21 @@ def _choose(candidates: list[_Candidate]) -> _Candidate | None:
 # --------------------------------------------------------------------------- one pair
 
 
-def _move_shares(conversations: list[list[CodedTurn]]) -> dict[str, dict[str, float]]:
-    counts: dict[str, Counter[str]] = {}
-    pairs = Counter((t.speaker, move_value(t.move)) for c in conversations for t in c)  # counted in C
-    for (speaker, code), n in pairs.items():  # speakers in order of their first event, as before
-        if speaker not in counts:
-            counts[speaker] = Counter()
-        counts[speaker][code] += n
-    return {
-        who: {code: c[code] / sum(c.values()) for code in CODES} | {"events": sum(c.values())}
-        for who, c in counts.items()
-    }
+def _move_shares(view: CodedView) -> dict[str, dict[str, float]]:
+    cols = view.cols
+    ids = view.speaker_ids()  # speakers in order of their first event
+    counts = np.bincount(cols.speaker[view.positions].astype(np.int64) * 5 + cols.move[view.positions],
+                         minlength=(len(cols.speakers) + 1) * 5)
+    shares = {}
+    for k in ids.tolist():
+        row = counts[k * 5:k * 5 + 4].tolist()
+        total = sum(row)
+        shares[cols.speakers[k]] = {code: row[i] / total for i, code in enumerate(CODES)} | {"events": total}
+    return shares
 
 
 def _pair_pattern(
-    conversations: list[list[CodedTurn]],
+    conversations: CodedView,
     a: str,
     b: str,
     tables: dict[tuple[str, str], list[LagTable]],
@@ -484,31 +484,30 @@ def _roles(
     )
 
 
-def _units(conversations: list[list[CodedTurn]], a: str, b: str) -> list[list[list[CodedTurn]]]:
+def _units(view: CodedView, a: str, b: str) -> list[CodedView]:
     """Conversations where A and B both speak, if there are 3 or more; else the events in thirds."""
-    shared = [c for c in conversations if {a, b} <= {t.speaker for t in c}]
+    cols = view.cols
+    wanted = {k for k, name in enumerate(cols.speakers) if name in (a, b)}
+    bounds = view.run_bounds()
+    shared = [
+        (start, end) for start, end in bounds
+        if {cols.speakers[k] for k in np.unique(cols.speaker[view.positions[start:end]]).tolist() if k in wanted} == {a, b}
+    ]
     if len(shared) >= 3:
-        return [[c] for c in shared]
+        return [view.part(start, end) for start, end in shared]
     # The events back to back, cut in thirds; each third keeps its conversations' slices in order.
-    sizes = [len(c) for c in conversations]
-    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
-    thirds = np.array_split(np.arange(int(offsets[-1])), 3)
+    thirds = np.array_split(np.arange(len(view)), 3)
     units = []
     for part in thirds:
         if not len(part):
-            units.append([])
+            units.append(view.join([]))
             continue
         lo, hi = int(part[0]), int(part[-1]) + 1
-        groups = []
-        for k, turns in enumerate(conversations):
-            start, end = max(lo - offsets[k], 0), min(hi - offsets[k], sizes[k])
-            if start < end:
-                groups.append(turns[start:end])
-        units.append(groups)
+        units.append(view.join([(max(start, lo), min(end, hi)) for start, end in bounds if max(start, lo) < min(end, hi)]))
     return units
 
 
-def _consistency(conversations: list[list[CodedTurn]], a: str, b: str, chosen: _Candidate) -> float | None:
+def _consistency(conversations: CodedView, a: str, b: str, chosen: _Candidate) -> float | None:
     """Share of units that agree with the reading, judged the way the reading was made.
 
     Contingent: the answers occur more often than their expected count in the
@@ -544,7 +543,7 @@ def _consistency(conversations: list[list[CodedTurn]], a: str, b: str, chosen: _
 
 
 def _exchanges(
-    conversations: list[list[CodedTurn]], chosen: _Candidate, a: str, b: str
+    conversations: CodedView, chosen: _Candidate, a: str, b: str
 ) -> tuple[tuple[ExchangeTurn, ...], ...]:
     """Up to three real exchanges behind the pattern, spread over the data; full loops first."""
     anyone: set[str | None] = {a, b}
@@ -556,47 +555,47 @@ def _exchanges(
     else:  # mutual pursuit or withdrawal: the move, answered in kind, and answered again
         move = P if chosen.pattern is Pattern.MUTUAL_PURSUIT else W
         steps = [(anyone, {move})] * 3
-    found = _matches(conversations, steps) or _matches(conversations, steps[:2])
+    found = _matches(conversations, steps)
+    if not len(found):
+        found = _matches(conversations, steps[:2])
+        steps = steps[:2]
     if len(found) > 3:
-        found = [found[i] for i in np.linspace(0, len(found) - 1, 3).round().astype(int)]
-    return tuple(tuple(_exchange_turn(t) for t in conversations[k][i : i + length]) for k, i, length in found)
+        found = found[np.linspace(0, len(found) - 1, 3).round().astype(int)]
+    positions = conversations.positions
+    return tuple(
+        tuple(_exchange_turn(conversations.cols, int(p)) for p in positions[i:i + len(steps)]) for i in found.tolist()
+    )
 
 
-def _matches(
-    conversations: list[list[CodedTurn]], steps: list[tuple[set[str | None], set[str]]]
-) -> list[tuple[int, int, int]]:
-    """(conversation, start, length) of every run of events that follows ``steps``, partners alternating."""
-    found = []
+def _matches(view: CodedView, steps: list[tuple[set[str | None], set[str]]]) -> np.ndarray:
+    """Where in the view a run of events follows ``steps`` within one conversation, partners alternating."""
     width = len(steps)
-    for k, turns in enumerate(conversations):
-        n = len(turns) - width + 1
-        if n <= 0:
-            continue
-        # Arrays over the conversation, then one test per step over every start at once.
-        speakers = [t.speaker for t in turns]
-        moves_here = [move_value(t.move) for t in turns]
-        ok = np.ones(n, bool)
-        for j, (who, moves) in enumerate(steps):
-            fits = np.fromiter(
-                (s in who and m in moves for s, m in zip(speakers[j:j + n], moves_here[j:j + n])), bool, n
-            )
-            ok &= fits
-            if j:
-                ok &= np.fromiter((a != b for a, b in zip(speakers[j - 1:j - 1 + n], speakers[j:j + n])), bool, n)
-        found.extend((k, int(i), width) for i in np.flatnonzero(ok))
-    return found
+    n = len(view) - width + 1
+    if n <= 0:
+        return np.zeros(0, np.int64)
+    cols = view.cols
+    speakers = cols.speaker[view.positions]
+    moves = cols.move[view.positions]
+    runs = view.runs
+    ok = runs[:n] == runs[width - 1:width - 1 + n]  # inside one conversation
+    for j, (who, codes) in enumerate(steps):
+        allowed = [k for k, name in enumerate(cols.speakers) if name in who]
+        ok &= np.isin(speakers[j:j + n], allowed) & np.isin(moves[j:j + n], [CODES.index(c) for c in codes])
+        if j:
+            ok &= speakers[j - 1:j - 1 + n] != speakers[j:j + n]
+    return np.flatnonzero(ok)
 
 
-def _exchange_turn(turn: CodedTurn) -> ExchangeTurn:
+def _exchange_turn(cols: CodedColumns, position: int) -> ExchangeTurn:
     return ExchangeTurn(
-        turn.conversation,
-        turn.index,
-        turn.turn_id,
-        turn.speaker,
-        move_value(turn.move),
-        turn.cue,
-        turn.source,
-        turn.text,
+        cols.conversations[int(cols.conversation[position])],
+        int(cols.index[position]),
+        cols.turn_id[position],
+        cols.speakers[int(cols.speaker[position])],
+        CODES[int(cols.move[position])],
+        cols.cue_at(position),
+        SOURCES[int(cols.source[position])],
+        cols.text[position] or "",
     )
 
 
@@ -620,8 +619,8 @@ def find_patterns(
     more, every pair is read on its own and the overall reading is the
     pair with the most confident pattern, conflict before calm (the reason says so).
     """
-    conversations = as_conversations(sequences)
-    participants = tuple(dict.fromkeys(t.speaker for c in conversations for t in c))
+    conversations = as_view(sequences)
+    participants = conversations.speakers()
     if len(participants) < 2:
         reason = "no turns to read" if not participants else "only one partner speaks: no exchange to read"
         return PatternReport(

@@ -56,7 +56,8 @@ import numpy as np
 
 from ..codebook import Move
 from ..errors import UsageError
-from .coded import CodedTurn, move_value
+from .coded import CodedTurn
+from .columns import UNKNOWN, CodedColumns, columns_of
 
 #: The codes of every table, in this order.
 CODES: tuple[str, ...] = (Move.PURSUE.value, Move.WITHDRAW.value, Move.SOFTEN.value, Move.NEUTRAL.value)
@@ -269,6 +270,74 @@ def as_conversations(data: Iterable[CodedTurn] | Iterable[Sequence[CodedTurn]]) 
 
 
 @dataclass(frozen=True)
+class CodedView:
+    """Some events of a :class:`~.columns.CodedColumns`, in reading order, cut into conversations.
+
+    ``runs`` numbers each event's conversation (non-decreasing): a lag never
+    crosses from one run into the next. A period or a topic is one run made
+    of events from all over the chat.
+    """
+
+    cols: CodedColumns
+    positions: np.ndarray  # int64 places in cols
+    runs: np.ndarray  # int64, non-decreasing
+
+    @classmethod
+    def whole(cls, cols: CodedColumns) -> CodedView:
+        """Every event, one run per conversation (cut where the conversation changes)."""
+        changed = np.zeros(len(cols), np.int64)
+        changed[1:] = cols.conversation[1:] != cols.conversation[:-1]
+        return cls(cols, np.arange(len(cols), dtype=np.int64), np.cumsum(changed))
+
+    @classmethod
+    def one(cls, cols: CodedColumns, positions: np.ndarray) -> CodedView:
+        """The events at ``positions`` read as one sequence."""
+        positions = np.asarray(positions, np.int64)
+        return cls(cols, positions, np.zeros(len(positions), np.int64))
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def run_bounds(self) -> list[tuple[int, int]]:
+        """(start, end) of each run in the view."""
+        if not len(self.runs):
+            return []
+        cuts = np.flatnonzero(self.runs[1:] != self.runs[:-1]) + 1
+        starts = np.concatenate([[0], cuts]).tolist()
+        return list(zip(starts, [*starts[1:], len(self.runs)]))
+
+    def part(self, start: int, end: int) -> CodedView:
+        return CodedView(self.cols, self.positions[start:end], self.runs[start:end])
+
+    def join(self, parts: Sequence[tuple[int, int]]) -> CodedView:
+        """The runs' slices ``parts`` (start, end) back to back, each its own run."""
+        if not parts:
+            return CodedView(self.cols, np.zeros(0, np.int64), np.zeros(0, np.int64))
+        positions = np.concatenate([self.positions[a:b] for a, b in parts])
+        runs = np.repeat(np.arange(len(parts), dtype=np.int64), [b - a for a, b in parts])
+        return CodedView(self.cols, positions, runs)
+
+    def speaker_ids(self) -> np.ndarray:
+        """The column speaker ids of the view's partners, in order of first appearance."""
+        found, first = np.unique(self.cols.speaker[self.positions], return_index=True)
+        return found[np.argsort(first)]
+
+    def speakers(self) -> tuple[str, ...]:
+        return tuple(self.cols.speakers[int(k)] for k in self.speaker_ids())
+
+
+def as_view(data: CodedView | Iterable[CodedTurn] | Iterable[Sequence[CodedTurn]]) -> CodedView:
+    """A :class:`CodedView` of coded turns (as :func:`as_conversations` cuts them), or the view given."""
+    if isinstance(data, CodedView):
+        return data
+    conversations = as_conversations(data)  # type: ignore[arg-type]
+    cols = columns_of(t for c in conversations for t in c)
+    sizes = [len(c) for c in conversations]
+    runs = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    return CodedView(cols, np.arange(len(cols), dtype=np.int64), runs)
+
+
+@dataclass(frozen=True)
 class _Events:
     """Every event of every conversation as integer arrays, conversations back to back."""
 
@@ -279,16 +348,29 @@ class _Events:
     conversations: tuple[str, ...]
 
     @classmethod
-    def of(cls, conversations: list[list[CodedTurn]]) -> _Events:
-        speakers = tuple(dict.fromkeys(t.speaker for c in conversations for t in c))
-        who = {name: i for i, name in enumerate(speakers)}
-        turns = [t for c in conversations for t in c]
+    def of(cls, view: CodedView) -> _Events:
+        cols, positions = view.cols, view.positions
+        codes = cols.move[positions]
+        if np.any(codes == UNKNOWN):
+            raise ValueError("a move outside the codebook cannot be counted in a lag table")
+        ids = view.speaker_ids()
+        local = np.zeros(len(cols.speakers) + 1, np.int64)
+        local[ids] = np.arange(len(ids))
+        runs = view.runs - view.runs[0] if len(view.runs) else view.runs
+        if len(runs):  # runs numbered 0, 1, 2, ... in order
+            changed = np.zeros(len(runs), np.int64)
+            changed[1:] = runs[1:] != runs[:-1]
+            runs = np.cumsum(changed)
+        names = tuple(
+            cols.conversations[int(cols.conversation[positions[a]])] or str(k)
+            for k, (a, _) in enumerate(view.run_bounds())
+        )
         return cls(
-            codes=np.fromiter((_CODE_INDEX[move_value(t.move)] for t in turns), np.int8, len(turns)),
-            speaker=np.fromiter((who[t.speaker] for t in turns), np.int64, len(turns)),
-            conversation=np.repeat(np.arange(len(conversations)), [len(c) for c in conversations]),
-            speakers=speakers,
-            conversations=tuple(c[0].conversation or str(k) for k, c in enumerate(conversations)),
+            codes=codes.astype(np.int8),
+            speaker=local[cols.speaker[positions]],
+            conversation=runs.astype(np.int64),
+            speakers=tuple(cols.speakers[int(k)] for k in ids),
+            conversations=names,
         )
 
     def __len__(self) -> int:
@@ -368,7 +450,7 @@ def _select(counts: np.ndarray, events: _Events, giver: str | None, receiver: st
 
 
 def lag_table(
-    sequences: Iterable[CodedTurn] | Iterable[Sequence[CodedTurn]],
+    sequences: CodedView | Iterable[CodedTurn] | Iterable[Sequence[CodedTurn]],
     giver: str | None,
     receiver: str | None,
     lag: int = 1,
@@ -378,8 +460,7 @@ def lag_table(
 ) -> LagTable:
     """The pooled lag table ``giver -> receiver`` (None: any partner) over every conversation given."""
     _check([lag], permutations)
-    conversations = as_conversations(sequences)
-    events = _Events.of(conversations)
+    events = _Events.of(as_view(sequences))
     observed, permuted = _all_counts(events, [lag], permutations, np.random.default_rng(seed))[lag]
     return table_from_counts(
         _select(observed, events, giver, receiver),
@@ -392,7 +473,7 @@ def lag_table(
 
 
 def pair_statistics(
-    sequences: Iterable[CodedTurn] | Iterable[Sequence[CodedTurn]],
+    sequences: CodedView | Iterable[CodedTurn] | Iterable[Sequence[CodedTurn]],
     lags: Sequence[int] = (1, 2, 3),
     permutations: int = 1000,
     seed: int = 0,
@@ -406,13 +487,13 @@ def pair_statistics(
     themself). All tables share one set of permutations.
     """
     _check(lags, permutations)
-    events = _Events.of(as_conversations(sequences))
+    events = _Events.of(as_view(sequences))
     counts = _all_counts(events, list(lags), permutations, np.random.default_rng(seed))
     return _tables(events, counts, lags, seed, self_pairs, conversation=None)
 
 
 def conversation_statistics(
-    sequences: Iterable[CodedTurn] | Iterable[Sequence[CodedTurn]],
+    sequences: CodedView | Iterable[CodedTurn] | Iterable[Sequence[CodedTurn]],
     lags: Sequence[int] = (1, 2, 3),
     permutations: int = 1000,
     seed: int = 0,
@@ -427,9 +508,10 @@ def conversation_statistics(
     _check(lags, permutations)
     rng = np.random.default_rng(seed)
     result: dict[str, dict[tuple[str, str], list[LagTable]]] = {}
-    for k, conversation in enumerate(as_conversations(sequences)):
-        events = _Events.of([conversation])
-        name = conversation[0].conversation or str(k)
+    view = as_view(sequences)
+    for k, (start, end) in enumerate(view.run_bounds()):
+        events = _Events.of(view.part(start, end))
+        name = view.cols.conversations[int(view.cols.conversation[view.positions[start]])] or str(k)
         counts = _all_counts(events, list(lags), permutations, rng)
         result[name] = _tables(events, counts, lags, seed, self_pairs, conversation=name)
     return result

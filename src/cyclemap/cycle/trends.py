@@ -30,17 +30,18 @@ import calendar
 import itertools
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from statistics import median
 from typing import Any, Literal
 
 import numpy as np
 
 from ..codebook import Move
-from .coded import CodedSequence, CodedTurn, move_value
-from .episodes import EpisodeReport, find_episodes
+from .coded import CodedSequence
+from .columns import DAY_US, NAIVE, NEUTRAL, NO_TIME, CodedColumns, columns_of
+from .episodes import EpisodeReport, _since_at, find_episodes
 
 Unit = Literal["week", "month"]
 
@@ -67,6 +68,12 @@ class Shares:
     @property
     def tension(self) -> float:
         return self.pursue + self.withdraw
+
+    @classmethod
+    def of_counts(cls, n: int, counts: Sequence[int]) -> Shares:
+        """From the number of turns and the counts of pursue, withdraw, soften, neutral."""
+        share = (lambda c: c / n) if n else (lambda c: 0.0)
+        return cls(n, *(share(c) for c in counts))
 
     @classmethod
     def of(cls, moves: Sequence[str]) -> Shares:
@@ -172,29 +179,45 @@ def period_of(day: date, unit: Unit) -> tuple[str, date, date]:
     return f"{day.year}-{day.month:02d}", day.replace(day=1), day.replace(day=last)
 
 
-def _move_name(turn: CodedTurn) -> str:
-    try:
-        return move_value(turn.move)
-    except ValueError:
-        return Move.NEUTRAL.value
+def _backwards(cols: CodedColumns, timed: np.ndarray) -> int:
+    """How often a timed turn comes before the conversation's previous timed turn."""
+    if len(timed) < 2:
+        return 0
+    conversation = cols.conversation[timed]
+    if np.all(conversation[1:] >= conversation[:-1]):  # conversations one after another: already in order
+        order = timed
+    else:
+        order = timed[np.argsort(conversation, kind="stable")]
+    del conversation
+    later, earlier = order[1:], order[:-1]
+    same = cols.conversation[later] == cols.conversation[earlier]
+    if cols.aware:
+        aware = (cols.offset[later] != NAIVE) & (cols.offset[earlier] != NAIVE)
+        instants = cols.instants()
+        before = np.where(aware, instants[later] < instants[earlier], cols.wall[later] < cols.wall[earlier])
+    else:
+        before = cols.wall[later] < cols.wall[earlier]
+    return int(np.count_nonzero(same & before))
 
 
-def _backwards(turns: Sequence[CodedTurn]) -> int:
-    count, last = 0, {}
-    for t in turns:
-        if t.time is None:
-            continue
-        before: datetime | None = last.get(t.conversation)
-        if before is not None:
-            try:
-                count += t.time < before
-            except TypeError:  # aware beside naive: compare wall clocks
-                count += t.time.replace(tzinfo=None) < before.replace(tzinfo=None)
-        last[t.conversation] = t.time
-    return count
+def _shares(cols: CodedColumns, positions: np.ndarray) -> tuple[Shares, dict[str, Shares]]:
+    """The move shares of the turns at ``positions``, overall and by speaker (in order of first turn)."""
+    speakers = cols.speaker[positions]
+    found, first = np.unique(speakers, return_index=True)
+    # speaker * 4 + move (outside the codebook: neutral), in the speakers' own small integers
+    pairs = speakers * 4 + np.minimum(cols.move[positions], NEUTRAL)
+    del speakers
+    counts = np.bincount(pairs, minlength=(int(found.max()) + 1) * 4 if len(found) else 0)
+    del pairs
+    by_speaker = {}
+    overall = Shares.of_counts(len(positions), counts.reshape(-1, 4).sum(axis=0).tolist() if len(counts) else [0] * 4)
+    for speaker in found[np.argsort(first)].tolist():
+        row = counts[speaker * 4:speaker * 4 + 4].tolist()
+        by_speaker[cols.speakers[speaker]] = Shares.of_counts(sum(row), row)
+    return overall, by_speaker
 
 
-def trends(sequence: CodedSequence, unit: Unit = "week", *, episodes: EpisodeReport | None = None,
+def trends(sequence: CodedSequence | CodedColumns, unit: Unit = "week", *, episodes: EpisodeReport | None = None,
            seed: int = 0) -> TrendReport:
     """Move shares, episodes and repair times per period, and whether the cycle is loosening.
 
@@ -204,65 +227,98 @@ def trends(sequence: CodedSequence, unit: Unit = "week", *, episodes: EpisodeRep
     """
     if unit not in ("week", "month"):
         raise ValueError(f"unit must be 'week' or 'month', got {unit!r}")
-    seq = list(sequence)
-    turns = [t for t in seq if t.source == "turn"]
-    timed = [t for t in turns if t.time is not None]
+    cols = sequence if isinstance(sequence, CodedColumns) else columns_of(sequence)
+    turn = cols.source == 0
+    has_time = cols.wall != NO_TIME
+    turns = int(np.count_nonzero(turn))
+    timed = np.flatnonzero(turn & has_time)
     notes: list[str] = []
     if not turns:
         notes.append("the input has no turns")
-    elif not timed:
+    elif not len(timed):
         notes.append("no turn has a time, so there are no weeks or months to compare")
-    elif len(timed) < len(turns):
-        notes.append(f"{len(turns) - len(timed)} of {len(turns)} turns have no time and are left out")
-    if backwards := _backwards(timed):
+    elif len(timed) < turns:
+        notes.append(f"{turns - len(timed)} of {turns} turns have no time and are left out")
+    if backwards := _backwards(cols, timed):
         notes.append(f"time runs backwards at {backwards} place(s) (a clock change or an out-of-order "
                      "export); each turn is counted in the period of its own time")
 
-    buckets: dict[str, list[CodedTurn]] = {}
-    bounds: dict[str, tuple[date, date]] = {}
-    days: dict[date, tuple[str, date, date]] = {}  # a long chat has many turns a day: one period_of each
-    for t in timed:
-        day = t.time.date()  # type: ignore[union-attr]
-        found = days.get(day)
-        if found is None:
-            found = days[day] = period_of(day, unit)
-        label, first, last = found
-        buckets.setdefault(label, []).append(t)
-        bounds[label] = (first, last)
+    periods_of_day: dict[int, tuple[str, date, date]] = {}
 
-    report = episodes if episodes is not None else find_episodes(seq)
-    by_period: dict[str, list] = {}
+    def period_at(day: int) -> tuple[str, date, date]:
+        found = periods_of_day.get(day)
+        if found is None:
+            found = periods_of_day[day] = period_of(date.fromordinal(_ORDINAL_1970 + day), unit)
+        return found
+
+    buckets: dict[str, list[np.ndarray]] = {}
+    bounds: dict[str, tuple[date, date]] = {}
+    timed_days = cols.wall[timed] // DAY_US
+    unique_days, inverse = np.unique(timed_days, return_inverse=True)
+    labels = [period_at(int(day)) for day in unique_days.tolist()]
+    spans = {label: (first, last) for label, first, last in labels}
+    names = list(spans)
+    label_index = {name: k for k, name in enumerate(names)}
+    of_day = np.array([label_index[label] for label, _, _ in labels], np.int64)
+    turn_label = of_day[inverse] if len(timed) else np.zeros(0, np.int64)
+    order = np.argsort(turn_label, kind="stable")
+    cuts = np.searchsorted(turn_label[order], np.arange(len(names) + 1))
+    for k, name in enumerate(names):
+        buckets[name] = [timed[order[cuts[k]:cuts[k + 1]]]]
+        bounds[name] = spans[name]
+
+    report = episodes if episodes is not None else find_episodes(cols)
+    by_period: dict[str, list[float | None]] = {}  # each episode's repair time, in seconds
     undated = 0
-    for ep in report.episodes:
-        if ep.start_time is None:
+    for start, repair in _episode_starts(cols, report):
+        if start is None:
             undated += 1
             continue
-        label, first, last = period_of(ep.start_time.date(), unit)
-        by_period.setdefault(label, []).append(ep)
+        label, first, last = period_at(start)
+        by_period.setdefault(label, []).append(repair)
         bounds.setdefault(label, (first, last))
         buckets.setdefault(label, [])
-    if undated and timed:
+    if undated and len(timed):
         notes.append(f"{undated} episode(s) have no time and are left out of the periods")
 
     periods = []
     for label in sorted(buckets, key=lambda k: bounds[k][0]):
         first, last = bounds[label]
         eps = by_period.get(label, [])
-        repairs = [e.repair_from_start.total_seconds() for e in eps if e.repair_from_start is not None]
-        speakers = dict.fromkeys(t.speaker for t in buckets[label])
+        repairs = [r for r in eps if r is not None]
+        positions = buckets[label][0] if buckets[label] else np.zeros(0, np.int64)
+        overall, by_speaker = _shares(cols, positions)
         periods.append(PeriodStats(
             period=label, first_day=first, last_day=last,
-            overall=Shares.of([_move_name(t) for t in buckets[label]]),
-            by_speaker={s: Shares.of([_move_name(t) for t in buckets[label] if t.speaker == s])
-                        for s in speakers},
+            overall=overall,
+            by_speaker=by_speaker,
             episodes=len(eps),
             episodes_per_week=len(eps) * 7 / ((last - first).days + 1),
             median_repair=timedelta(seconds=median(repairs)) if repairs else None,
         ))
-    overall = Shares.of([_move_name(t) for t in timed])
-    by_speaker = {s: Shares.of([_move_name(t) for t in timed if t.speaker == s])
-                  for s in dict.fromkeys(t.speaker for t in timed)}
+    overall, by_speaker = _shares(cols, timed)
     return TrendReport(unit, periods, overall, by_speaker, change_test(periods, unit, seed=seed), notes)
+
+
+_ORDINAL_1970 = date(1970, 1, 1).toordinal()
+
+
+def _episode_starts(cols: CodedColumns, report: EpisodeReport) -> Iterator[tuple[int | None, float | None]]:
+    """Each episode's start day (days since 1970; None: no time) and repair time in seconds (None: none)."""
+    index = report.index
+    if index is None or len(index) != len(report.episodes):
+        for ep in report.episodes:
+            start = ep.start_time
+            repair = ep.repair_from_start.total_seconds() if ep.repair_from_start is not None else None
+            yield (None if start is None else start.date().toordinal() - _ORDINAL_1970), repair
+        return
+    for k in range(len(index)):
+        at, closer = int(index.start_time[k]), int(index.closer[k])
+        if at < 0:
+            yield None, None
+            continue
+        repair = _since_at(cols, closer, at)
+        yield int(cols.wall[at]) // DAY_US, (repair.total_seconds() if repair is not None else None)
 
 
 # --- the change test ------------------------------------------------------
