@@ -12,7 +12,7 @@ from tests.web_support import (  # noqa: F401 - fixtures
 )
 
 #: Routes no relationship owns (sign-in, first start, one's own account, invitations by token).
-PUBLIC = {"/", "/setup", "/login", "/logout", "/relationships", "/me/export", "/report.css", "/favicon.ico",
+PUBLIC = {"/", "/setup", "/login", "/logout", "/relationships", "/me/export", "/account/password", "/report.css", "/favicon.ico",
           "/join/{token}", "/demo-login/{token}"}
 #: Pages a therapist may open once the couple shares the area.
 SHAREABLE_PAGES = {"/r/{rid}": None, "/r/{rid}/report": "report", "/r/{rid}/imports/{iid}": "report",
@@ -65,6 +65,8 @@ def test_therapist_sees_only_what_was_shared(couple: Couple) -> None:
         assert "our private practice note" not in response.text
     assert couple.lee.json(f"/r/{couple.rid}")["imports"] == []
     couple.alex.post(f"/r/{couple.rid}/shares", {"report": "on", "practice": "on"})
+    assert couple.lee.get(f"/r/{couple.rid}/report").status_code == 403  # shown only once both partners agree
+    couple.sam.post(f"/r/{couple.rid}/shares", {"report": "on", "practice": "on"})
     for method, pattern, path in walked:
         response = _call(couple.lee, method, path)
         area = SHAREABLE_PAGES.get(pattern, "private")

@@ -106,9 +106,9 @@ def create_app(database_url: str | None = None, *, upload_limit: int = UPLOAD_LI
         return Response(stylesheet(), media_type="text/css")
 
     _error_pages(app)
-    from .routes import accounts, chats, private, together
+    from .routes import accounts, chats, password, private, together
 
-    for module in (accounts, chats, together, private):
+    for module in (accounts, chats, together, private, password):
         app.include_router(module.router)
     return app
 

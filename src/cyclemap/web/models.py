@@ -86,12 +86,22 @@ class Invitation(Base):
 
 
 class Share(Base):
-    """What a couple chose to show their therapist, area by area."""
+    """What the therapist sees, area by area: shared only while every partner agrees (``ShareConsent``)."""
 
     __tablename__ = "shares"
     relationship_id: Mapped[int] = mapped_column(ForeignKey("relationships.id", ondelete="CASCADE"), primary_key=True)
     area: Mapped[str] = mapped_column(String(32), primary_key=True)
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ShareConsent(Base):
+    """One partner's agreement to show one area to the therapist (see :mod:`.sharing`)."""
+
+    __tablename__ = "share_consents"
+    relationship_id: Mapped[int] = mapped_column(ForeignKey("relationships.id", ondelete="CASCADE"), primary_key=True)
+    area: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
 class ImportJob(Base):

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from ..paths import data_dir
 from .models import (
-    CycleMapEntry, ImportJob, Invitation, Member, PracticeEntry, PrivateEntry, Relationship, Share, StoredTurn, User,
+    CycleMapEntry, ImportJob, Invitation, Member, PracticeEntry, PrivateEntry, Relationship, Share, ShareConsent,
+    StoredTurn, User,
 )
 
 DB_NAME = "app.sqlite3"
@@ -24,7 +25,7 @@ def forget_relationship_in(db: Session, relationship_id: int) -> int:
     """Delete a relationship space and everything stored in it; the number of rows deleted."""
     imports = select(ImportJob.id).where(ImportJob.relationship_id == relationship_id)
     count = db.execute(delete(StoredTurn).where(StoredTurn.import_id.in_(imports))).rowcount or 0
-    for table in (ImportJob, PrivateEntry, CycleMapEntry, PracticeEntry, Invitation, Share, Member):
+    for table in (ImportJob, PrivateEntry, CycleMapEntry, PracticeEntry, Invitation, ShareConsent, Share, Member):
         count += db.execute(delete(table).where(table.relationship_id == relationship_id)).rowcount or 0
     count += db.execute(delete(Relationship).where(Relationship.id == relationship_id)).rowcount or 0
     db.commit()
@@ -44,6 +45,8 @@ def export_user(db: Session, user_id: int) -> dict[str, Any]:
             "relationship": relationship.name, "role": member.role, "name": member.display_name,
             "private": [{"kind": e.kind, "data": e.data, "created": e.created_at.isoformat()} for e in own],
             "cycle_map": entry.data if entry else None,
+            "agreed_to_share": sorted(c.area for c in db.scalars(select(ShareConsent).where(
+                ShareConsent.relationship_id == rid, ShareConsent.user_id == user_id))),
         }
         if member.role == "partner":
             space["imports"] = [

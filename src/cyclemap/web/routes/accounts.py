@@ -14,8 +14,10 @@ from ..auth import (
 )
 from ..access import member_of
 from ..deps import View, current_view, get_db, signed_in
-from ..models import ROLES, SHAREABLE, ImportJob, Invitation, Member, Relationship, Share, User
+from ..models import ROLES, SHAREABLE, ImportJob, Invitation, Member, Relationship, User
 from ..pages import render
+from ..sharing import recompute as recompute_shares
+from ..sharing import set_agreement, sharing_state
 from .common import USERNAME, clean_text, done, safe_next
 
 router = APIRouter()
@@ -145,6 +147,7 @@ def _overview(db: Session, space, user: User) -> dict:
             for i in imports
         ] if (space.is_partner or space.shared.get("report")) else [],
         "shared_with_therapist": {area: bool(space.shared.get(area)) for area in SHAREABLE},
+        "sharing": sharing_state(db, space.id, user.id) if space.is_partner else None,
         "safety_flagged": space.flagged,
     }
 
@@ -198,6 +201,8 @@ def join(
     db.add(Member(relationship_id=invitation.relationship_id, user_id=user.id, role=invitation.role,
                   display_name=clean_text(display_name, 80, "name") or user.username))
     invitation.used_by = user.id
+    db.flush()
+    recompute_shares(db, invitation.relationship_id)  # a new partner has agreed to nothing yet
     db.commit()
     url = f"/r/{invitation.relationship_id}"
     if view.user is None:
@@ -211,15 +216,14 @@ def set_shares(
     practice: str | None = Form(None), trends: str | None = Form(None),
     db: Session = Depends(get_db), user: User = Depends(signed_in),
 ) -> Response:
+    """This partner's agreement, area by area: an area is shown once every partner agreed, and hidden
+    as soon as any one of them withdraws (:mod:`..sharing`)."""
     member_of(db, user, rid, partner_only=True)
     given = {"report": report, "cycle_map": cycle_map, "practice": practice, "trends": trends}
     chosen = {area for area, value in given.items() if value in ("on", "true", "1", "yes")}
-    for area in SHAREABLE:
-        row = db.get(Share, (rid, area)) or Share(relationship_id=rid, area=area)
-        row.shared = area in chosen
-        db.add(row)
+    shared = set_agreement(db, rid, user.id, chosen)
     db.commit()
-    return done(request, f"/r/{rid}", {"shared_with_therapist": {a: a in chosen for a in SHAREABLE}})
+    return done(request, f"/r/{rid}", {"shared_with_therapist": shared, "sharing": sharing_state(db, rid, user.id)})
 
 
 @router.get("/me/export")

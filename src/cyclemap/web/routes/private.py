@@ -128,18 +128,30 @@ def assessment_page(rid: int, request: Request, db: Session = Depends(get_db), u
 
 
 def _comparison(db: Session, space: Space, user: User, module) -> dict[str, Any] | None:
-    """Scores (never answers) side by side, only when every partner agreed to compare."""
+    """Scores (never answers) side by side with every other partner who agreed to compare, pair by pair.
+
+    Nothing until this partner agreed; ``waiting`` until at least one other partner has; the
+    partners who have not agreed (or answered) yet are named in ``waiting_for``. The first
+    comparison's fields are also at the top level (with two partners, the only one).
+    """
     mine = _latest(db, space.id, user.id, "assessment")
     if mine is None or not mine.consent_compare:
         return None
-    others = [(p, _latest(db, space.id, p.user_id, "assessment")) for p in space.partners() if p.user_id != user.id]
-    if not others or any(entry is None or not entry.consent_compare for _, entry in others):
-        return {"waiting": True}
-    partner, theirs = others[0]
     me = space.member.display_name
-    names = (me, partner.display_name if partner.display_name != me else f"{partner.display_name} (2)")
-    result = module.compare(mine.data["answers"], theirs.data["answers"], a_consents=True, b_consents=True, names=names)
-    return {"waiting": False, "partner": partner.display_name, **result.to_json()}
+    comparisons, waiting_for = [], []
+    for partner in space.partners():
+        if partner.user_id == user.id:
+            continue
+        theirs = _latest(db, space.id, partner.user_id, "assessment")
+        if theirs is None or not theirs.consent_compare:
+            waiting_for.append(partner.display_name)
+            continue
+        names = (me, partner.display_name if partner.display_name != me else f"{partner.display_name} (2)")
+        result = module.compare(mine.data["answers"], theirs.data["answers"], a_consents=True, b_consents=True, names=names)
+        comparisons.append({"partner": partner.display_name, **result.to_json()})
+    if not comparisons:
+        return {"waiting": True} if not waiting_for or len(space.partners()) <= 2 else {"waiting": True, "waiting_for": waiting_for}
+    return {"waiting": False, **comparisons[0], "comparisons": comparisons, "waiting_for": waiting_for}
 
 
 @router.post("/r/{rid}/assessment")
