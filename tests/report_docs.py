@@ -50,10 +50,8 @@ def renamed(doc: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
 def hostile_doc() -> dict[str, Any]:
     """The Riley/Jordan analysis with markup, entities, RTL text, emoji and a very long word in it."""
     doc = renamed(real_doc(), {"Riley": HOSTILE_A, "Jordan": HOSTILE_B})
-    from cyclemap.report.words import is_timing_text
-
     said = [m for e in doc["episodes"] for m in e["hot_moments"]
-            if m["move"] in ("pursue", "withdraw") and m["kind"] != "first_soften" and not is_timing_text(m["text"])]
+            if m["move"] in ("pursue", "withdraw") and m["kind"] != "first_soften" and m["source"] == "turn"]
     hottest = max(said, key=lambda m: m["intensity"])
     hottest["text"] = f"{LONG_WORD} <b>not bold</b> &lt;tag&gt; مرحبا كيف حالك 😀"
     doc["source"]["file"] = "<i>chat</i>.txt"

@@ -54,7 +54,8 @@ def _said(doc: dict[str, Any], pair: dict[str, Any]) -> list[dict[str, Any]]:
     def add(speaker: str | None, move: str | None, cue: str | None, text: str, source: str | None) -> None:
         if not speaker or not text or (speaker, text) in seen:
             return
-        timing = (source not in (None, "turn")) or words.is_timing_text(text)
+        # A timing event (a silence, a burst) is cyclemap's description, not a person's words.
+        timing = source not in (None, "turn")
         seen.add((speaker, text))
         out.append({"speaker": speaker, "move": move, "cue": cue, "text": text, "timing": timing})
 
@@ -65,11 +66,8 @@ def _said(doc: dict[str, Any], pair: dict[str, Any]) -> list[dict[str, Any]]:
         involved = set(episode.get("participants") or [])
         if not (involved <= names if alone else involved == names):
             continue
-        peak = episode.get("peak") or {}
         for moment in episode.get("hot_moments", []):
-            same = all(moment.get(k) == peak.get(k) for k in ("turn_id", "speaker", "move", "position"))
-            cue = peak.get("cue") if same else None
-            add(moment.get("speaker"), moment.get("move"), moment.get("cue", cue), moment.get("text", ""), moment.get("source"))
+            add(moment.get("speaker"), moment.get("move"), moment.get("cue"), moment.get("text", ""), moment.get("source"))
     return out
 
 
@@ -142,7 +140,7 @@ def _hot(doc: dict[str, Any], coach: bool) -> tuple[list[dict[str, Any]], list[d
     for episode in doc.get("episodes", []):
         for moment in episode.get("hot_moments", []):
             text = moment.get("text", "")
-            if not text or words.is_timing_text(text) or moment.get("source") not in (None, "turn"):
+            if not text or moment.get("source") not in (None, "turn"):  # only people's own words are quoted
                 continue
             key = (episode.get("conversation"), moment.get("turn_id"), moment.get("kind") in ("first_soften", "repair"))
             if key in seen:
@@ -280,6 +278,10 @@ def _state(doc: dict[str, Any]) -> tuple[str, str]:
         who = people[0] if people else "one person"
         return "one", (f"Only {who} writes in this conversation. The cycle lives between two people, "
                        "so there is no cycle to draw here.")
+    unread = int((doc.get("source") or {}).get("turns_not_read") or 0)
+    if unread and 2 * unread > sum(sum(m.values()) for m in (doc.get("moves") or {}).values()):
+        return "unread", ("Most of these messages are not in English or are only emoji, and cyclemap reads "
+                          "English words only, so it has no cycle to draw and has made no judgement about them.")
     if overall.get("pattern") in (None, "calm") and not doc.get("episodes"):
         return "quiet", ("cyclemap found no tense stretches in these messages, so there is no cycle to draw. "
                          "That can simply mean these chats are mostly about everyday things.")
@@ -311,6 +313,7 @@ def build_view(doc: dict[str, Any], title: str | None = None) -> dict[str, Any]:
         "model": source.get("model") or "",
         "version": doc.get("cyclemap_version", ""),
         "turns": f"{doc.get('turns', 0):,}",
+        "messages_word": "message" if doc.get("turns") == 1 else "messages",
         "people": people,
         "people_line": ", ".join(people[:-1]) + (f" and {people[-1]}" if len(people) > 1 else "".join(people)),
         "state": state,

@@ -6,7 +6,6 @@ here, so the tone can be checked (and changed) in one place.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 #: What each cue looks like, as a verb phrase ("Riley ... ").
@@ -46,14 +45,6 @@ NOT_A_DIAGNOSIS = (
     "This is a reading of words, made by a computer program. It is not a diagnosis of anyone "
     "or of the relationship, and roles belong to these messages, not to a person for good."
 )
-
-_TIMING = re.compile(r"( replied after .+; they usually reply within |^\d+ messages in a row with no reply; )")
-
-
-def is_timing_text(text: str) -> bool:
-    """True for the descriptions cyclemap writes for silences and bursts (not a person's words)."""
-    return bool(_TIMING.search(text or ""))
-
 
 def confidence_words(value: float | None) -> str:
     value = value or 0.0
