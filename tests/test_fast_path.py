@@ -106,7 +106,10 @@ def test_moves_are_the_same_with_or_without_evidence():
     full = Labeller(fast=True).label([dialogue])[0]
     lean = Labeller(fast=True, explain=False).label([dialogue])[0]
     assert [(a.move, a.cue, a.confidence, a.safety) for a in full] == [(b.move, b.cue, b.confidence, b.safety) for b in lean]
-    assert all(e.reason.startswith("safety") for label in lean for e in label.evidence if label.move != "neutral")
+    # Lean labels carry no word evidence: only safety findings, and why a turn could not be read (cheap, and
+    # the analysis counts those turns).
+    unread = ("only emoji", "not written in English", "a very long message")
+    assert all(e.reason.startswith(("safety", *unread)) for label in lean for e in label.evidence if label.move != "neutral")
 
 
 def test_cache_keys_are_the_window_hashes_they_always_were():

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from bisect import bisect_left, insort
 from typing import Literal
 
+from .clock import skipped_seconds
 from .codebook import Move
 from .model import Turn
 
@@ -158,7 +159,9 @@ class TimingTracker:
                     # only a reply to a pursuit can be a silence; skip the median otherwise
                     usual = person.usual_delay() if previous_move == Move.PURSUE else 0.0
                     threshold = max(SILENCE_FACTOR * usual, MIN_SILENCE.total_seconds())
-                    if previous_move == Move.PURSUE and gap > threshold:
+                    # A wall-clock gap across the night the clocks go forward may hold an hour that never passed.
+                    if (previous_move == Move.PURSUE and gap > threshold
+                            and gap - skipped_seconds(previous.time, turn.time) > threshold):
                         events.append(TimingEvent(
                             "silence", turn.speaker, previous_index, previous.time, turn.time,
                             f"{turn.speaker} replied after {_describe(gap)}; "

@@ -20,6 +20,8 @@ from .cache import LabelCache, window_keys
 from .classes import CLASSES, decode
 from .evidence import explain
 from .label import Evidence, MoveLabel
+from .long_screen import screen_long
+from .readable import LONG_MESSAGE, unreadable
 from .registry import DEFAULT_MODEL as DEFAULT
 from .registry import MoveModel, make_model
 from .screening import screen_block
@@ -148,7 +150,14 @@ class Labeller:
             # Below every bar of the safety screen, the screen cannot raise a flag: skip its phrase search.
             need = np.flatnonzero(rows[:, len(CLASSES):].max(axis=1) >= _SCREEN_BAR).tolist() if len(rows) else []
             flag_rows = rows[:, len(CLASSES):].tolist() if len(rows) else []
+            # A very long message (a letter, a pasted document) is far beyond what the models learned: the move
+            # model's flag outputs are no reading of it; it is screened stretch by stretch (moves/long_screen.py).
+            long = [p for p, t in enumerate(message_turns) if len(t.text) > LONG_MESSAGE]
+            if long:
+                need = [p for p in need if p not in set(long)]
             screens = dict(zip(need, screen_block([(message_turns[p].text, flag_rows[p]) for p in need]), strict=True))
+            if long:
+                screens.update((p, screen_long(message_turns[p].text)) for p in long)
             previous: MoveLabel | None = None
             for position, (turn_index, (move, cue, confidence)) in enumerate(zip(idx, readings, strict=True)):
                 text = message_turns[position].text
@@ -161,6 +170,8 @@ class Labeller:
                                         (Evidence(correction.reason, correction.note), *flag_evidence), flags)
                 elif not text.strip():
                     reading = MoveLabel(Move.NEUTRAL, None, 0.3, (Evidence("empty message"),), flags)
+                elif (why := _unreadable(text)) is not None:  # only emoji, or not English: low confidence, and why
+                    reading = why.label(move, cue, float(confidence), flags, tuple(flag_evidence))
                 elif self.explain:
                     evidence = explain(message_turns, position, move, cue, previous)
                     reading = MoveLabel(move, cue, float(confidence), (*evidence, *flag_evidence), flags)
@@ -170,3 +181,17 @@ class Labeller:
                 previous = reading
             result.append(labels)
         return result
+
+
+_READ: dict[str, object] = {}  # text -> unreadable(text): a chat repeats its short messages (speed only)
+
+
+def _unreadable(text: str):  # noqa: ANN202 - as readable.unreadable
+    found = _READ.get(text, _READ)
+    if found is _READ:
+        found = unreadable(text)
+        if len(text) <= 400:
+            if len(_READ) >= 50_000:
+                _READ.clear()
+            _READ[text] = found
+    return found
