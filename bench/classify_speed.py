@@ -28,8 +28,11 @@ from whatsapp_parse import generate  # noqa: E402
 CYCLEMAP = Path(sys.executable).parent / "cyclemap"
 
 
-def run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Seconds and peak RSS (MiB) of one command."""
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds (wall), peak RSS (MiB) and CPU seconds (user + system) of one command.
+
+    On a shared machine the wall time depends on the others' load; the CPU time much less so.
+    """
     started = time.perf_counter()
     with open(os.devnull, "wb") as sink:
         process = subprocess.Popen([str(CYCLEMAP), *args], stdout=sink, env=env)
@@ -37,13 +40,16 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     elapsed = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"cyclemap {' '.join(args)} failed with status {status}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--modes", default="default,fast", help="which of default,fast to time (comma-separated)")
+    parser.add_argument("--no-cache-runs", action="store_true", help="skip the two default-mode runs with the label cache")
     args = parser.parse_args()
+    modes = set(args.modes.split(","))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "WhatsApp Chat with Alex.txt"
         corpus = Path(__file__).resolve().parent.parent / "corpus" / "cyclemap-corpus.jsonl"
@@ -56,12 +62,19 @@ def main() -> None:
         print(f"{args.size:,} messages, {path.stat().st_size / 2**20:.1f} MiB;"
               f" load average {os.getloadavg()[0]:.1f} on 2 cores (noisy when high)")
         for label, extra in (("default", []), ("--fast", ["--fast"])):
-            seconds, rss = run(["classify", "--no-cache", *extra, str(path)], env)
-            print(f"  {label:<22} {seconds:7.1f} s  {args.size / seconds:9,.0f} turns/s  peak RSS {rss:6.0f} MiB")
-        first, _ = run(["classify", str(path)], env)
-        second, rss = run(["classify", str(path)], env)
+            if label.strip("-") not in modes:
+                continue
+            load = os.getloadavg()[0]
+            seconds, rss, cpu = run(["classify", "--no-cache", *extra, str(path)], env)
+            print(f"  {label:<22} {seconds:7.1f} s  {args.size / seconds:9,.0f} turns/s  peak RSS {rss:6.0f} MiB"
+                  f"  | CPU {cpu:6.1f} s = {args.size / cpu:9,.0f} turns per CPU-second  (load {load:.1f})")
+        if args.no_cache_runs or "default" not in modes:
+            return
+        first, _, _ = run(["classify", str(path)], env)
+        second, rss, cpu = run(["classify", str(path)], env)
         print(f"  default, cache cold    {first:7.1f} s")
-        print(f"  default, cache warm    {second:7.1f} s  {args.size / second:9,.0f} turns/s  peak RSS {rss:6.0f} MiB")
+        print(f"  default, cache warm    {second:7.1f} s  {args.size / second:9,.0f} turns/s  peak RSS {rss:6.0f} MiB"
+              f"  | CPU {cpu:6.1f} s")
 
 
 if __name__ == "__main__":

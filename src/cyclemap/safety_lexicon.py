@@ -22,7 +22,10 @@ changing what it finds (``tests/test_safety_speed.py`` compares it with the
 lexicon as it was): a turn is first read as plain words, each word's
 contribution is cached (:class:`~cyclemap.safety_anchors.TokenGate`), and
 only the few turns whose words could complete some pattern are normalised and
-searched; plain ASCII (curly apostrophes allowed) skips the Unicode steps.
+searched; plain ASCII (curly apostrophes allowed) skips the Unicode steps,
+and other text is normalised by ``str.translate`` and regular expressions
+rather than character by character. A text met again (most chats repeat their
+short messages) takes its normalised form, scan and context from a bounded memo.
 """
 
 from __future__ import annotations
@@ -91,10 +94,36 @@ def _plain(text: str) -> bool:
     return text.isascii() or text.translate(_NO_APOSTROPHES).isascii()
 
 
+#: A chat repeats its short messages ("ok", "love you", "where are you?"): what the screen reads of a
+#: text (its normalised form, its scan, whether it names a game or a film) is remembered for this many
+#: distinct texts of at most MEMO_LENGTH characters (a few MB), then forgotten all at once.
+MEMO_SIZE = 50_000
+MEMO_LENGTH = 400
+
+
+class _Memo(dict):
+    """A bounded text -> result memo: emptied when full (cheaper than an LRU, and the results are exact)."""
+
+    def keep(self, text: str, value):  # noqa: ANN001, ANN201 - any value
+        if len(text) <= MEMO_LENGTH:
+            if len(self) >= MEMO_SIZE:
+                self.clear()
+            self[text] = value
+        return value
+
+
+_NORMALISED = _Memo()
+
+
 def normalised_text(text: str) -> str:
     """The same text as ``normalise(text).text``, faster for plain ASCII (no map back kept)."""
+    found = _NORMALISED.get(text)
+    return found if found is not None else _NORMALISED.keep(text, _normalised_text(text))
+
+
+def _normalised_text(text: str) -> str:
     if not _plain(text):
-        return normalise(text).text
+        return _normalised_unicode_text(text)
     out = _TRIPLES.sub(r"\1\1", _SPACES.sub("", text.lower().translate(_ASCII_TABLE)))
     if _FILLERS.search(out):
         out = _SPACES.sub("", _FILLERS_SPACE.sub("", out))
@@ -166,6 +195,26 @@ def _normalise_unicode(text: str) -> tuple[list[str], list[int]]:
             chars.append(d)
             source.append(i)
     return chars, source
+
+
+#: Each character's form as one string, for ``str.translate`` (grown as characters are met; speed only).
+_FORM_TABLE: dict[int, str] = {}
+
+
+def _normalised_unicode_text(text: str) -> str:
+    """``normalise(text).text`` without the map back: each character's form by ``str.translate``, then the
+    same steps as ``normalise`` in C (spaces after a space or a line break go, runs of three or more of
+    one character are cut to two; as ``normalise`` does it one character at a time)."""
+    table = _FORM_TABLE
+    if len(table) > 50_000:
+        table.clear()
+    for c in set(text):
+        if ord(c) not in table:
+            table[ord(c)] = "".join(_form(c))
+    out = _TRIPLES.sub(r"\1\1", _SPACES.sub("", text.translate(table)))
+    if _FILLERS.search(out):  # speech fillers go, each with one space after it
+        out = _FILLERS_SPACE.sub("", out)
+    return out.rstrip(" ")
 
 
 def normalise(text: str) -> Normalised:
@@ -249,6 +298,8 @@ class Lexicon:
         object.__setattr__(self, "_parts", parts)
         object.__setattr__(self, "_gate", TokenGate([part.pattern for _, part in parts]))
         object.__setattr__(self, "_word_cache", {})
+        object.__setattr__(self, "_scans", _Memo())  # text -> (hits, guarded hits), as tuples
+        object.__setattr__(self, "_contexts", _Memo())  # text -> in_context(text)
 
     def _word(self, raw: str) -> int:
         """For one word of a turn (lower case, no apostrophes): what it shows the patterns (its normalised
@@ -274,6 +325,12 @@ class Lexicon:
 
     def in_context(self, text: str) -> bool:
         """True when the turn names a game, a film, a sport or a figure of speech (see ``context_guards``)."""
+        found = self._contexts.get(text)  # type: ignore[attr-defined]
+        if found is None:
+            found = self._contexts.keep(text, self._in_context(text))  # type: ignore[attr-defined]
+        return found
+
+    def _in_context(self, text: str) -> bool:
         norm = normalised_text(text)
         return any(self.guards[name].pattern.search(norm) and not (
             self.guards[name].unless and self.guards[name].unless.search(norm)) for name in self.context)
@@ -301,6 +358,13 @@ class Lexicon:
 
     def scan(self, text: str) -> tuple[list[Hit], list[Hit]]:
         """(hits, guarded hits): every family's first match in ``text``, split by whether a guard held."""
+        found = self._scans.get(text)  # type: ignore[attr-defined]
+        if found is None:
+            hits, held = self._scan(text)
+            found = self._scans.keep(text, (tuple(hits), tuple(held)))  # type: ignore[attr-defined]
+        return list(found[0]), list(found[1])
+
+    def _scan(self, text: str) -> tuple[list[Hit], list[Hit]]:
         hits: list[Hit] = []
         held: list[Hit] = []
         if _plain(text):

@@ -8,6 +8,11 @@ nothing but cyclemap imported) screens one half while this one screens the
 other. The results are the same as screening turn after turn. It is opt-in
 (``CYCLEMAP_PROCESSES=2``) and only under the ``cyclemap`` command: short
 inputs and programs using the library never start a process.
+
+The wording model reads each distinct text of a block once, and texts met in
+earlier blocks not again (a chat repeats its short messages); the lexicon
+remembers its readings the same way (:mod:`cyclemap.safety_lexicon`). Both are
+exact: ``tests/test_fast_screen.py`` holds a block to turn-after-turn screening.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ..safety import screen_turn
-from ..safety_text import text_probabilities
+from ..safety_text import model as _text_model
 
 #: Messages in a block below which a second process does not pay for itself.
 MIN_PARALLEL = 512
@@ -35,10 +40,64 @@ _FORCE = False  # tests: use the helper even outside the command
 
 def screen_many(items: Sequence[tuple[str, Sequence[float]]]) -> list[Screened]:
     """``screen_turn`` of each (text, flag probabilities), in order; the wording model reads them all at once."""
-    wording = text_probabilities([text for text, _ in items]) if items else None
+    wording = _wording([text for text, _ in items]) if items else None
     if wording is None:
         return [screen_turn(text, probabilities) for text, probabilities in items]
     return [screen_turn(text, probabilities, row) for (text, probabilities), row in zip(items, wording, strict=True)]
+
+
+def _wording(texts: list[str]) -> list | None:
+    """The wording model's rows for ``texts`` (as ``text_probabilities``), each distinct text read once.
+
+    Speed only, and exact: a text's row does not depend on the batch it is read in. Where no bar of the
+    model can change a finding (every bar above 1 or at most 0), rows of zeros give the same findings.
+    """
+    model = _text_model()
+    if model is None or not model.bars.get("enabled", True):
+        return None
+    if not _can_fire(model):
+        return [_ZEROS] * len(texts)
+    if _memo["model"] is not model:  # another version was loaded: its rows differ
+        _memo["model"], _memo["rows"] = model, {}
+    memo: dict[str, Any] = _memo["rows"]
+    rows: dict[str, Any] = {}  # this block's rows: the memo may be emptied meanwhile (another thread)
+    for text in dict.fromkeys(texts):
+        row = memo.get(text)
+        if row is not None:
+            rows[text] = row
+    wanted = [text for text in dict.fromkeys(texts) if text not in rows]
+    if wanted:
+        rows.update(zip(wanted, model.probabilities(wanted), strict=True))
+        for text in wanted:
+            if len(text) <= MEMO_LENGTH:
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[text] = rows[text]
+    return [rows[text] for text in texts]
+
+
+def _can_fire(model: Any) -> bool:
+    """Whether the wording model's rows can change a finding: only where some bar lies in (0, 1].
+
+    A probability (0 to 1) compared with a bar above 1 is always below it, and with a bar at or below 0
+    always reaches it, whatever the row: rows of zeros then give every comparison the real rows give.
+    """
+    def numbers(value: Any) -> list[float]:
+        if isinstance(value, dict):
+            return [n for v in value.values() for n in numbers(v)]
+        if isinstance(value, (str, bool)) or value is None:
+            return []
+        # a number; anything else (a list of bars?) is not understood here: read the rows
+        return [float(value)] if isinstance(value, (int, float)) else [0.5]
+
+    return any(0.0 < v <= 1.0 for v in numbers(model.bars))
+
+
+#: Wording rows of recent texts (a chat repeats its short messages), emptied when full.
+MEMO_SIZE = 50_000
+MEMO_LENGTH = 400
+_memo: dict[str, Any] = {"model": None, "rows": {}}
+_ZEROS = (0.0, 0.0, 0.0, 0.0)
 
 
 def _helper_allowed() -> bool:
