@@ -1,6 +1,6 @@
 """Benchmark: how well the safety screen catches flagged turns, and how often it cries wolf.
 
-    .venv/bin/python bench/safety_screen.py [FILE.jsonl ...] [--fast] [--json] [--show-errors]
+    .venv/bin/python bench/safety_screen.py [FILE.jsonl ...] [--fast] [--json] [--show-errors] [--text-version v1]
 
 With no files: the safety sets (corpus/safety/tuning.jsonl, corpus/safety/report.jsonl),
 the corpus dev and test splits and the held-out safety conversations. Any labelled
@@ -33,17 +33,17 @@ from cyclemap.moves.registry import DEFAULT_MODEL  # noqa: E402
 from cyclemap.safety import FLAGS, SafetyFinding, conversation_flagged, decide, scan  # noqa: E402
 from cyclemap.safety_text import text_probabilities  # noqa: E402
 
-NO_TEXT = False  # --no-text: the screen without the wording model (safety_text.v1), for comparison
+NO_TEXT = False  # --no-text: the screen without the wording model (safety_text), for comparison
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SETS = ("corpus/safety/tuning.jsonl", "corpus/safety/report.jsonl", "corpus/dev.jsonl",
+DEFAULT_SETS = ("corpus/safety/tuning.jsonl", "corpus/safety/report.jsonl", "corpus/safety/report2.jsonl", "corpus/dev.jsonl",
                 "corpus/test.jsonl", "corpus/heldout/safety.jsonl")
 
 
 def screen(rows: list[Row], bars: dict | None = None, scans: list | None = None) -> list[tuple[tuple[str, ...], tuple]]:
     """(flags, evidence) per row; ``scans`` (the lexicon's reading of each row) may be passed in."""
     scans = scans if scans is not None else [scan(r.text) for r in rows]
-    wording = text_probabilities([r.text for r in rows]) if rows and not NO_TEXT else None  # safety_text.v1
+    wording = text_probabilities([r.text for r in rows]) if rows and not NO_TEXT else None  # safety_text
     if wording is None:
         return [decide(hits, held, r.probabilities, bars) for r, (hits, held) in zip(rows, scans, strict=True)]
     return [decide(hits, held, r.probabilities, bars, text=r.text, text_probabilities=w)
@@ -110,10 +110,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fast", action="store_true", help="the fast model's flag outputs")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show-errors", action="store_true", help="print missed turns and false alarms")
-    parser.add_argument("--no-text", action="store_true", help="leave out the wording model (safety_text.v1)")
+    parser.add_argument("--no-text", action="store_true", help="leave out the wording model (safety_text)")
+    parser.add_argument("--text-version", help="the wording model's version to use (v1, v2; default: the shipped one)")
     args = parser.parse_args(argv)
     global NO_TEXT
     NO_TEXT = args.no_text
+    if args.text_version:
+        import cyclemap.safety_text
+
+        cyclemap.safety_text.VERSION = args.text_version
     model = FAST if args.fast else DEFAULT_MODEL
     paths = args.files or [str(ROOT / p) for p in DEFAULT_SETS if (ROOT / p).exists()]
     report = {}

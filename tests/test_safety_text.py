@@ -1,4 +1,4 @@
-"""The learned wording model (``safety_text.v1``): it loads, reads wording no pattern names, stays quiet
+"""The learned wording model (``safety_text``, v2 by default): it loads, reads wording no pattern names, stays quiet
 on figures of speech, and names the words that weighed most."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from cyclemap import safety
 from cyclemap.moves.screening import screen_many
 from cyclemap.safety import FLAGS, decide, screen_text, screen_turn
 from cyclemap.safety_lexicon import lexicon
-from cyclemap.safety_text import featurise, model, text_probabilities
+from cyclemap.safety_text import VERSION, featurise, model, text_probabilities
 
 #: Danger in words the lexicon has no pattern for (the wording model must carry these; from its training set).
 UNLISTED = [
@@ -38,8 +38,8 @@ BARS = {"bar": dict.fromkeys(FLAGS, 0.5), "guarded": dict.fromkeys(FLAGS, 1.01),
 
 def test_the_shipped_model_loads_small_and_reads_four_flags() -> None:
     m = model()
-    assert m is not None, "safety_text.v1 weights are missing from cyclemap/data"
-    size = resources.files("cyclemap").joinpath("data/safety-text-v1.npz").stat().st_size  # type: ignore[attr-defined]
+    assert m is not None, f"safety_text.{VERSION} weights are missing from cyclemap/data"
+    size = resources.files("cyclemap").joinpath(f"data/safety-text-{VERSION}.npz").stat().st_size  # type: ignore[attr-defined]
     assert size < 5_000_000
     probabilities = m.probabilities(["I want to die", "pass the salt"])
     assert probabilities.shape == (2, 4)

@@ -1,6 +1,11 @@
-"""Train ``safety_text.v1`` (the safety screen's wording model) and choose its bars.
+"""Train ``safety_text.v2`` (the safety screen's wording model) and choose its bars.
 
-    .venv/bin/python train/train_safety_text.py [--no-bars]
+    .venv/bin/python train/train_safety_text.py [--version v2] [--no-bars | --bars-only] [--oof-cache FILE]
+
+v2 (the default) adds ``corpus/safety/train_extra2.jsonl`` to the training data and chooses its bars
+by cross-validation on the training data alone (see :func:`cv_probabilities` and :mod:`safety_text_bars`):
+neither the dev split nor any report set is read. ``--version v1`` rebuilds v1 as it was (bars from
+the dev split and the tuning set, read out of fold), described below.
 
 Training data: ``corpus/safety/train_extra.jsonl`` (built by ``corpus/safety/build_extra.py``),
 ``corpus/safety/tuning.jsonl``, and from the corpus TRAIN split every flagged turn of five words
@@ -13,7 +18,7 @@ alone, within its own budget: per flag, lowered greedily for the most flagged tu
 while its own false alarms stay at or under 2% of each file's hard negatives and 1% of all the
 dev split's unflagged turns (the figure-of-speech guards applied, as in the screen).
 ``corpus/safety/report.jsonl`` is never read here.
-Writes ``src/cyclemap/data/safety-text-v1.npz`` and ``safety-text-v1.json``.
+Writes ``src/cyclemap/data/safety-text-<version>.npz`` and ``safety-text-<version>.json``.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "train"))
 
 from cyclemap.safety_text import BITS, FLAGS, SafetyTextModel, featurise  # noqa: E402
 
@@ -34,7 +40,8 @@ DATA = ROOT / "src" / "cyclemap" / "data"
 OTHER_SAMPLE = 3000
 POSITIVE_WEIGHT = 2.0  # a missed danger costs more than a false alarm
 L2 = 3e-5
-STEPS = 800
+STEPS = 800  # v1
+STEPS_V2 = 300  # v2: the loss moves under 1% after step 300 (0.0779, 0.0755, 0.0750 at 100, 200, 300)
 GRID = [round(x, 2) for x in np.arange(0.95, 0.19, -0.05)]
 
 
@@ -42,9 +49,11 @@ def _rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def training_rows(seed: int = 0) -> list[dict]:
+def training_rows(seed: int = 0, version: str = "v2") -> list[dict]:
     rng = np.random.default_rng(seed)
     rows = _rows(ROOT / "corpus/safety/train_extra.jsonl") + _rows(ROOT / "corpus/safety/tuning.jsonl")
+    if version != "v1":
+        rows += _rows(ROOT / "corpus/safety/train_extra2.jsonl")
     split = _rows(ROOT / "corpus/train.jsonl")
     # A flagged turn of under five words carries its danger in the context ("Ana. 11:00" after a
     # curfew), which a reading of the words alone cannot see: learning it would flag "see you at six".
@@ -54,19 +63,37 @@ def training_rows(seed: int = 0) -> list[dict]:
     return rows
 
 
-def fit(texts: list[str], targets: np.ndarray, bits: int = BITS) -> tuple[np.ndarray, np.ndarray]:
-    """Per flag a logistic regression; full batch Adam (deterministic)."""
+def fit(texts: list[str], targets: np.ndarray, bits: int = BITS, quiet: bool = False,
+        steps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per flag a logistic regression; full batch Adam (deterministic).
+
+    The features are sorted once by message and once by bucket, so each step sums them with two
+    ``np.add.reduceat`` calls for all four flags at once (about three times faster than a
+    ``bincount`` per flag), and Adam touches only the buckets some message uses.
+    """
     f = featurise(texts, bits)
     n, size = len(texts), 1 << bits
+    steps = steps or STEPS
     weight = np.where(targets > 0, POSITIVE_WEIGHT, 1.0).astype(np.float64)
-    w = np.zeros((size, len(FLAGS)))
+    by_owner = np.argsort(f.owners, kind="stable")
+    owners = f.owners[by_owner]
+    owner_starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else np.zeros(0, np.int64)
+    buckets = f.buckets[by_owner]
+    scale = f.scale.astype(np.float64)[owners][:, None]
+    by_bucket = np.argsort(buckets, kind="stable")
+    sorted_buckets = buckets[by_bucket]
+    bucket_starts = np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]])
+    used = sorted_buckets[bucket_starts]
+    w = np.zeros((len(used), len(FLAGS)))  # the weights of the used buckets only
+    slot = np.searchsorted(used, buckets)  # each feature's row of w
     b = np.log((targets.mean(0) + 1e-3) / (1 - targets.mean(0) + 1e-3))
     m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
-    scale = f.scale.astype(np.float64)[f.owners]
-    for step in range(1, STEPS + 1):
-        scores = np.stack([np.bincount(f.owners, weights=w[f.buckets, k] * scale, minlength=n) for k in range(len(FLAGS))], 1) + b
+    for step in range(1, steps + 1):
+        scores = np.zeros((n, len(FLAGS)))
+        scores[owners[owner_starts]] = np.add.reduceat(w[slot] * scale, owner_starts, axis=0)
+        scores += b
         err = (1 / (1 + np.exp(-scores)) - targets) * weight / weight.sum(0)
-        g_w = np.stack([np.bincount(f.buckets, weights=err[f.owners, k] * scale, minlength=size) for k in range(len(FLAGS))], 1) + L2 * w
+        g_w = np.add.reduceat((err[owners] * scale)[by_bucket], bucket_starts, axis=0) + L2 * w
         g_b = err.sum(0)
         lr = 0.05
         for g, m, v in ((g_w, m_w, v_w), (g_b, m_b, v_b)):
@@ -76,10 +103,12 @@ def fit(texts: list[str], targets: np.ndarray, bits: int = BITS) -> tuple[np.nda
             v += 0.001 * g * g
         w -= lr * (m_w / (1 - 0.9**step)) / (np.sqrt(v_w / (1 - 0.999**step)) + 1e-8)
         b -= lr * (m_b / (1 - 0.9**step)) / (np.sqrt(v_b / (1 - 0.999**step)) + 1e-8)
-        if step % 100 == 0:
+        if step % 100 == 0 and not quiet:
             loss = -np.mean(targets * np.log(1 / (1 + np.exp(-scores)) + 1e-9) + (1 - targets) * np.log(1 - 1 / (1 + np.exp(-scores)) + 1e-9))
             print(f"  step {step}: loss {loss:.4f}", flush=True)
-    return w.astype(np.float16), b.astype(np.float32)
+    full = np.zeros((size, len(FLAGS)))
+    full[used] = w
+    return full.astype(np.float16), b.astype(np.float32)
 
 
 def out_of_fold(rows: list[dict], folds: int = 3) -> dict[str, np.ndarray]:
@@ -94,6 +123,34 @@ def out_of_fold(rows: list[dict], folds: int = 3) -> dict[str, np.ndarray]:
         w, b = fit([r["text"] for r in keep], _targets(keep))
         probs = SafetyTextModel(w.astype(np.float32), b, {}).probabilities([r["text"] for r in held])
         out.update({r["text"]: p for r, p in zip(held, probs, strict=True)})
+    return out
+
+
+def _group(row: dict) -> str | None:
+    """The cross-validation group of a training row: a line of train_extra2 with its variants, a corpus
+    conversation, a tuning line; None (always trained on, never read out of fold) for train_extra, whose
+    variants cannot be traced to their line."""
+    split, conversation = row.get("split"), str(row.get("conversation"))
+    if split == "train_extra":
+        return None
+    if split == "train_extra2":
+        return conversation.rsplit("-", 1)[0]
+    return f"{split}:{conversation}"
+
+
+def cv_probabilities(rows: list[dict], folds: int = 4, seed: int = 0) -> np.ndarray:
+    """Every grouped row's probabilities from a model trained without its group's fold (NaN for the
+    rest): honest readings of unseen wording, on which the bars are chosen."""
+    groups = sorted({g for g in map(_group, rows) if g is not None})
+    order = np.random.default_rng(seed).permutation(len(groups))
+    fold_of = {groups[i]: k % folds for k, i in enumerate(order)}
+    out = np.full((len(rows), len(FLAGS)), np.nan, np.float32)
+    for fold in range(folds):
+        held = [i for i, r in enumerate(rows) if fold_of.get(_group(r), -1) == fold]
+        keep = [r for r in rows if fold_of.get(_group(r), -1) != fold]
+        print(f"  fold {fold + 1}/{folds}: training on {len(keep)}, reading {len(held)}", flush=True)
+        w, b = fit([r["text"] for r in keep], _targets(keep), quiet=True, steps=STEPS_V2)
+        out[held] = SafetyTextModel(w.astype(np.float32), b, {}).probabilities([rows[i]["text"] for i in held])
     return out
 
 
@@ -167,24 +224,45 @@ def choose_bars(model: SafetyTextModel, tuning_probs: dict[str, np.ndarray]) -> 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-bars", action="store_true", help="keep the bars in the existing JSON")
+    parser.add_argument("--version", default="v2", choices=("v1", "v2"))
+    parser.add_argument("--bars-only", action="store_true", help="keep the weights file; choose the bars again")
+    parser.add_argument("--oof-cache", type=Path, help="v2: keep the out-of-fold readings here (and reuse them)")
     args = parser.parse_args()
-    rows = training_rows()
+    version = args.version
+    rows = training_rows(version=version)
     texts = [r["text"] for r in rows]
     targets = _targets(rows)
     print(f"training on {len(rows)} turns, positives per flag {targets.sum(0).astype(int).tolist()}", flush=True)
-    w, b = fit(texts, targets)
-    np.savez_compressed(DATA / "safety-text-v1.npz", weights=w, bias=b)
-    meta_path = DATA / "safety-text-v1.json"
+    if args.bars_only:
+        with np.load(DATA / f"safety-text-{version}.npz") as arrays:
+            w, b = arrays["weights"], arrays["bias"]
+    else:
+        w, b = fit(texts, targets, steps=STEPS if version == "v1" else STEPS_V2)
+        np.savez_compressed(DATA / f"safety-text-{version}.npz", weights=w, bias=b)
+    meta_path = DATA / f"safety-text-{version}.json"
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-    meta.update({"_about": "Bars of safety_text.v1 (cyclemap/safety_text.py), written by train/train_safety_text.py "
-                 "from the corpus dev split and corpus/safety/tuning.jsonl.", "name": "safety_text.v1",
+    source = ("from the corpus dev split and corpus/safety/tuning.jsonl" if version == "v1" else
+              "by cross-validation on its training data (tuning, train_extra2, the corpus train split)")
+    meta.update({"_about": f"Bars of safety_text.{version} (cyclemap/safety_text.py), written by train/train_safety_text.py "
+                 f"{source}.", "name": f"safety_text.{version}",
                  "enabled": meta.get("enabled", True), "clear": meta.get("clear", 1.01)})
     meta.setdefault("bar", {f: 1.01 for f in FLAGS})
     meta.setdefault("guarded", {f: 1.01 for f in FLAGS})
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    if not args.no_bars:
+    if not args.no_bars and version == "v1":
         model = SafetyTextModel(w.astype(np.float32), b, meta)
         meta.update(choose_bars(model, out_of_fold(rows)))
+    elif not args.no_bars:
+        if args.oof_cache and args.oof_cache.exists():
+            oof = np.load(args.oof_cache)
+        else:
+            oof = cv_probabilities(rows)
+            if args.oof_cache:
+                np.save(args.oof_cache, oof)
+        from safety_text_bars import choose_bars_cv
+
+        model = SafetyTextModel(w.astype(np.float32), b, meta)
+        meta.update(choose_bars_cv(model, rows, oof))
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(meta, indent=2))
     return 0

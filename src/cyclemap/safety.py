@@ -18,7 +18,8 @@ the frightened person to soften. The screen reads each turn two ways:
 - the learned **wording** model (:mod:`.safety_text`, ``safety_text.v1``): the message's own
   words and letter sequences, scored per flag, for the long tail of wording no pattern
   names; it raises a flag on its own bar (higher where a guard holds) and names the
-  words that weighed most as its evidence.
+  words that weighed most as its evidence; and a possible family or the move model alone
+  raises a flag only when the wording model reaches its ``corroborate`` bar.
 
 Missing danger costs more than a false alarm, so the bars are set for recall;
 guards keep the false alarms on figures of speech down. Every flag comes with
@@ -95,7 +96,7 @@ def screen_turn(
         text_probabilities = None if batch is None else batch[0]
     hits, held = lexicon().scan(text)
     model_fires = probabilities is not None and any(p >= MODEL_THRESHOLDS[f] for f, p in zip(FLAGS, probabilities, strict=True))
-    text_fires = text_probabilities is not None and any(p >= _text_bars()["bar"][f] for f, p in zip(FLAGS, text_probabilities, strict=True))
+    text_fires = text_probabilities is not None and _reaches(text_probabilities, _text_bars()["bar"])
     if not hits and not model_fires and not text_fires:
         return (), ()  # no words and no reading that could raise a flag (most turns)
     # The context check (a film, a joke, an errand named anywhere) only matters where a model alone
@@ -103,6 +104,11 @@ def screen_turn(
     if (model_fires or text_fires) and lexicon().in_context(text):
         held = [*held, _CONTEXT]
     return decide(hits, held, probabilities, text=text, text_probabilities=text_probabilities)
+
+
+def _reaches(probabilities: Sequence[float], bars: dict[str, float]) -> bool:
+    """Whether some flag's probability reaches its bar (the bars looked up once, not per flag)."""
+    return any(p >= bars[f] for f, p in zip(FLAGS, probabilities, strict=True))
 
 
 def _text_bars() -> dict:
@@ -163,7 +169,8 @@ def decide(
     """The screen's rule, from the lexicon's hits (and guarded hits) and the model's probabilities.
 
     ``bars`` overrides the thresholds (keys ``model``, ``support``, ``guarded``, ``clear``), for tuning;
-    ``text_bars`` the wording model's (``bar``, ``guarded``, ``clear``). Where neither the lexicon nor the
+    ``text_bars`` the wording model's (``bar``, ``guarded``, ``clear``, and ``corroborate``: what it must
+    reach for a possible family or the move model alone to count). Where neither the lexicon nor the
     move model raises a flag, the wording model's ``text_probabilities`` may (its evidence needs ``text``).
     """
     text_bars = text_bars or _text_bars()
@@ -173,13 +180,20 @@ def decide(
     clear_bar = bars["clear"] if bars else CLEAR_THRESHOLD
     flags: list[str] = []
     evidence: list[Evidence] = []
+    # The wording model must agree (reach its ``corroborate`` bar) before a possible family or the move
+    # model alone raises a flag: on single messages the move model cries wolf ("ur not goin 2 believe
+    # wat happened at work"), and the wording model was trained on thousands of them.
+    corroborate = text_bars.get("corroborate", {}) if text_probabilities is not None and text_bars else {}
     for k, flag in enumerate(FLAGS):
         probability = None if probabilities is None else float(probabilities[k])
         clear_hit = next((h for h in hits if h.flag == flag and h.level == "clear"), None)
         possible_hit = next((h for h in hits if h.flag == flag and h.level == "possible"), None)
+        agreed = float(text_probabilities[k]) >= corroborate.get(flag, 0.0) if corroborate else True
         if clear_hit is not None:
             flags.append(flag)
             evidence.append(_evidence(flag, "clear", clear_hit))
+        elif not agreed:
+            pass  # only the wording model's own bar (below) can still raise the flag
         elif possible_hit is not None and (probability is None or probability >= support_bars[flag]):
             flags.append(flag)
             sure = probability is not None and probability >= clear_bar

@@ -5,7 +5,8 @@ words nobody listed ("he kneeled on my ribs", "the notes are in the drawer").
 This model reads the normalised text (as the lexicon normalises it: lower case,
 no accents, apostrophes or fillers) as hashed word unigrams and bigrams plus
 character 3-5-grams, and scores each flag with its own logistic regression.
-Trained by ``train/train_safety_text.py``; weights in ``data/safety-text-v1.npz``.
+Trained by ``train/train_safety_text.py``; weights in ``data/safety-text-<version>.npz`` (``VERSION``
+picks one: v1, or v2 trained also on ``corpus/safety/train_extra2.jsonl`` with cross-validated bars).
 
 Every feature is the hash of a substring, so a whole batch of messages is
 hashed at once with NumPy (prefix sums of a polynomial hash): a few
@@ -16,14 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import numpy as np
 
 from .safety_lexicon import normalise, normalised_text
 
-NAME = "safety_text.v1"
+NAME = "safety_text.v1"  # the default VERSION's name
 FLAGS: tuple[str, ...] = ("violence", "control", "self_harm", "fear")
 BITS = 18  # 262,144 buckets x 4 flags in float16: 2 MB
 CHAR_NS = (3, 4, 5)
@@ -115,6 +116,27 @@ class Strongest:
     norm_end: int
 
 
+#: The longest text read at once: the model learned from messages under 500 characters.
+WINDOW = 600
+
+
+def windows(text: str, size: int = WINDOW) -> list[str]:
+    """``text`` in overlapping pieces of at most ``size`` characters, cut at spaces where possible
+    (a quarter of each window overlaps the next, so no phrase is only ever seen cut in two)."""
+    if len(text) <= size:
+        return [text]
+    out, start = [], 0
+    while True:
+        end = min(len(text), start + size)
+        if end < len(text):
+            space = text.rfind(" ", start + size // 2, end)
+            end = space if space > start else end
+        out.append(text[start:end])
+        if end >= len(text):
+            return out
+        start = max(start + 1, end - size // 4)
+
+
 @dataclass(frozen=True)
 class SafetyTextModel:
     """Per flag: a weight per hashed bucket and a bias; ``bars`` are its tuned thresholds."""
@@ -124,19 +146,53 @@ class SafetyTextModel:
     bars: dict
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """(len(texts), 4) probabilities in FLAGS order."""
+        """(len(texts), 4) probabilities in FLAGS order; a text longer than WINDOW by its strongest window."""
         if not texts:
             return np.zeros((0, len(FLAGS)), np.float32)
+        if any(len(t) > WINDOW for t in texts):
+            return self._windowed(texts)
         f = featurise(texts, int(np.log2(len(self.weights))))
-        contributions = self.weights[f.buckets].astype(np.float32)
+        columns = self._columns
         scores = np.empty((len(texts), len(FLAGS)), np.float32)
         for k in range(len(FLAGS)):
-            scores[:, k] = np.bincount(f.owners, weights=contributions[:, k], minlength=len(texts))
+            # one flag's weights are one contiguous row: the gather stays in cache (same sums, same order)
+            scores[:, k] = np.bincount(f.owners, weights=columns[k][f.buckets], minlength=len(texts))
         scores = scores * f.scale[:, None] + self.bias
-        return 1.0 / (1.0 + np.exp(-scores))
+        # Clipped: a huge score (a 100,000-character message) would overflow exp; the probability is 0 or 1 anyway.
+        return 1.0 / (1.0 + np.exp(-np.clip(scores, -60.0, 60.0)))
+
+    @cached_property
+    def _columns(self) -> np.ndarray:
+        """The weights flag by flag, (4, 2**bits), each flag's row contiguous (speed only)."""
+        return np.ascontiguousarray(self.weights.T, dtype=np.float32)
+
+    def _windowed(self, texts: Sequence[str]) -> np.ndarray:
+        # A sum of feature weights over 1/sqrt(features) grows with a text's length: 100,000
+        # characters of small talk would read as a threat. Each window is message-sized, and
+        # a threat anywhere in a long text still shows in its own window.
+        pieces: list[str] = []
+        owners: list[int] = []
+        for i, text in enumerate(texts):
+            parts = windows(text)
+            pieces.extend(parts)
+            owners.extend([i] * len(parts))
+        found = np.zeros((len(texts), len(FLAGS)), np.float32)
+        np.maximum.at(found, np.asarray(owners), self.probabilities(pieces))
+        return found
 
     def strongest(self, text: str, flag: str) -> Strongest:
         """The words (a word or a word pair) that push ``flag`` up most."""
+        memo: dict = self.__dict__.setdefault("_strongest_memo", {})  # a chat repeats its messages (speed only)
+        found = memo.get((text, flag))
+        if found is None:
+            found = self._strongest(text, flag)
+            if len(text) <= 400:
+                if len(memo) >= 20_000:
+                    memo.clear()
+                memo[(text, flag)] = found
+        return found
+
+    def _strongest(self, text: str, flag: str) -> Strongest:
         k = FLAGS.index(flag)
         f = featurise([text], int(np.log2(len(self.weights))))
         weight = self.weights[f.buckets, k].astype(np.float32)
@@ -158,18 +214,34 @@ class SafetyTextModel:
         return Strongest(text[start:end], start, end, lead, tail)
 
 
-@lru_cache(maxsize=1)
-def model() -> SafetyTextModel | None:
-    """The shipped model, or None when its weights are not installed (the screen then skips it)."""
+#: The version the screen uses (``data/safety-text-<VERSION>.npz`` and ``.json``); another installed one
+#: is used when its weights are missing. Benchmarks may set it to compare versions (v2, trained with
+#: corpus/safety/train_extra2, did not beat v1 on the single-message report sets: docs/safety-screen.md).
+VERSION = "v1"
+VERSIONS: tuple[str, ...] = ("v1",)  # v2 (train_extra2) did not win: `train/train_safety_text.py --version v2` rebuilds it
+
+
+def model(version: str | None = None) -> SafetyTextModel | None:
+    """The shipped model (``VERSION``, or ``version``), or None when no weights are installed (the screen then skips it)."""
+    wanted = version or VERSION
+    for candidate in (wanted, *(v for v in VERSIONS if v != wanted and version is None)):
+        found = _load(candidate)
+        if found is not None:
+            return found
+    return None
+
+
+@lru_cache(maxsize=4)
+def _load(version: str) -> SafetyTextModel | None:
     import json
 
     folder = resources.files("cyclemap").joinpath("data")
-    weights = folder.joinpath("safety-text-v1.npz")
+    weights = folder.joinpath(f"safety-text-{version}.npz")
     if not weights.is_file():
         return None
     with weights.open("rb") as handle, np.load(handle) as arrays:
         w, bias = arrays["weights"].astype(np.float32), arrays["bias"].astype(np.float32)
-    bars = json.loads(folder.joinpath("safety-text-v1.json").read_text(encoding="utf-8"))
+    bars = json.loads(folder.joinpath(f"safety-text-{version}.json").read_text(encoding="utf-8"))
     return SafetyTextModel(w, bias, bars)
 
 
