@@ -2,6 +2,8 @@
 
     python3 -m venv /tmp/train && /tmp/train/bin/pip install -r train/requirements.txt
     /tmp/train/bin/python train/train_moves.py --out src/cyclemap/moves/weights/encoder-v1
+    /tmp/train/bin/python train/train_moves.py --augment messy --name encoder.v2 \
+        --flag-data corpus/safety/tuning.jsonl corpus/safety/train_extra.jsonl --out /tmp/encoder-v2
 
 The model: a sentence encoder reads each turn once (mean-pooled), and a small
 context head reads that turn's vector beside the vectors of the three turns
@@ -9,6 +11,11 @@ before it and the context features of :mod:`cyclemap.moves.context`. Each
 turn is encoded once however many later turns look back at it, which keeps
 classification fast. Outputs: 21 classes (neutral and the 20 cues; a move's
 probability is the sum of its cues') and 4 safety flags.
+
+``--flag-data`` adds single safety messages (each a one-turn dialogue) that
+train the flag head only: their move labels were not annotated with care, so
+the move and cue losses are masked for them. Without it the flag head sees
+only the few flagged corpus turns and stays near 0 on a message read alone.
 
 What ships: the encoder as int8 ONNX, its tokenizer.json, the head as NumPy
 arrays (head.npz) with the calibration temperature, and meta.json. Training is
@@ -89,7 +96,14 @@ class ContextHead(nn.Module):
         return self.cues(hidden), self.safety(hidden)
 
 
-def load_split(path: Path) -> list[dict]:
+#: Held out for measurement: never training data, whatever the command line says.
+NEVER_TRAIN = ("/safety/report.jsonl", "/test.jsonl", "/heldout/", "/blind/")
+
+
+def load_split(path: Path, score_moves: bool = True) -> list[dict]:
+    """Dialogues of ``path``; ``score_moves=False`` keeps only the flag targets (see --flag-data)."""
+    if any(part in path.resolve().as_posix() for part in NEVER_TRAIN):
+        raise SystemExit(f"{path} is held out for measurement and is never trained on")
     rows = read_labelled(path)
     dialogues = []
     for dialogue in group_dialogues(rows):
@@ -101,6 +115,7 @@ def load_split(path: Path) -> list[dict]:
                 "classes": [CLASSES.index(r.cue) if r.cue else 0 for r in dialogue],
                 "moves": [r.move for r in dialogue],
                 "flags": [[1.0 if f in r.safety else 0.0 for f in FLAGS] for r in dialogue],
+                "score_moves": score_moves,
             }
         )
     return dialogues
@@ -147,6 +162,12 @@ def run_epoch(encoder, head, tokenizer, dialogues, optimizer, scheduler, class_w
                 scored = slice(first, n)
                 target = torch.tensor(d["classes"][a:b])[scored]
                 log_probs = torch.log_softmax(cue_logits[scored], -1)
+                if not d["score_moves"]:  # a flag-only row: its move label is not trusted
+                    flag_loss = nn.functional.binary_cross_entropy_with_logits(
+                        flag_logits[scored], torch.tensor(d["flags"][a:b])[scored], pos_weight=torch.full((len(FLAGS),), 4.0)
+                    )
+                    losses.append(0.5 * flag_loss * (n - first))
+                    continue
                 cue_loss = nn.functional.nll_loss(log_probs, target, weight=class_weight)
                 move_log = torch.stack(
                     [torch.logsumexp(log_probs[:, [i for i, m in enumerate(MOVE_OF_CLASS) if m == move]], -1) for move in MOVES], -1
@@ -178,6 +199,39 @@ def run_epoch(encoder, head, tokenizer, dialogues, optimizer, scheduler, class_w
     if batch:
         flush(batch)
     return total / max(steps, 1), predictions
+
+
+def count_batches(dialogues, budget: int = 48) -> int:
+    """Optimizer steps in one epoch (run_epoch's batching; the order barely changes the count)."""
+    steps, filled = 0, 0
+    for d in dialogues:
+        for a, b in chunks(d):
+            filled += b - a
+            if filled >= budget:
+                steps, filled = steps + 1, 0
+    return steps + (filled > 0)
+
+
+def auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Area under the ROC curve (rank form, ties averaged); nan with one class only."""
+    positives, negatives = int(labels.sum()), int(len(labels) - labels.sum())
+    if not positives or not negatives:
+        return float("nan")
+    order = np.argsort(scores, kind="mergesort")
+    ranks = np.empty(len(scores))
+    ranks[order] = np.arange(1, len(scores) + 1)
+    for value in np.unique(scores):  # average the ranks of ties
+        tied = scores == value
+        ranks[tied] = ranks[tied].mean()
+    return float((ranks[labels == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def flag_aucs(dialogues, predictions) -> dict[str, float]:
+    flags = np.concatenate([p for _, p in predictions])
+    gold = np.array([f for d in dialogues for f in d["flags"]])
+    found = {name: auc(flags[:, k], gold[:, k]) for k, name in enumerate(FLAGS)}
+    found["any"] = auc(flags.max(1), gold.max(1))
+    return found
 
 
 def move_scores(dialogues, predictions, temperature=1.0):
@@ -232,6 +286,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--augment", choices=sorted(AUGMENT), default="light", help="light: encoder.v1; messy: encoder.v2")
     parser.add_argument("--name", default="encoder.v1", help="the registered name written into meta.json")
+    parser.add_argument("--flag-data", type=Path, nargs="*", default=[], help="single safety messages that train the flag head only")
+    parser.add_argument("--export-each", action="store_true", help="also export every epoch to OUT/epoch-N (candidates to evaluate)")
+    parser.add_argument("--deadline", help="HH:MM UTC: stop after an epoch when the next one would end after this")
     args = parser.parse_args()
     global augment
     augment = AUGMENT[args.augment]
@@ -246,6 +303,7 @@ def main() -> None:
     head = ContextHead(encoder.bert.config.hidden_size)
     train = load_split(ROOT / "corpus" / "train.jsonl")
     dev = load_split(ROOT / "corpus" / "dev.jsonl")
+    flag_only = [d for path in args.flag_data for d in load_split(path, score_moves=False)]
     counts = np.bincount([c for d in train for c in d["classes"]], minlength=len(CLASSES)).astype(np.float64)
     class_weight = torch.tensor((counts.sum() / np.maximum(counts, 1)) ** 0.5, dtype=torch.float32)
     class_weight /= class_weight.mean()
@@ -254,25 +312,19 @@ def main() -> None:
         [{"params": encoder.parameters(), "lr": args.lr}, {"params": head.parameters(), "lr": 1e-3}], weight_decay=0.01
     )
     turns = sum(len(d["texts"]) for d in train)
-    total_steps = args.epochs * max(1, turns // 48 + len(train) // 4)
+    total_steps = args.epochs * count_batches(train + flag_only)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=[args.lr, 1e-3], total_steps=total_steps + 50, pct_start=0.1)
+    deadline = None
+    if args.deadline:
+        import datetime as dt
 
-    best = (-1.0, None)
-    for epoch in range(1, args.epochs + 1):
-        started = time.time()
-        loss, _ = run_epoch(encoder, head, tokenizer, train, optimizer, scheduler, class_weight, rng, train=True)
-        _, predictions = run_epoch(encoder, head, tokenizer, dev, None, None, class_weight, rng, train=False)
-        scores, _, _ = move_scores(dev, predictions)
-        print(f"epoch {epoch}: loss {loss:.3f}  dev macro-F1 {scores.macro_f1:.3f}  acc {scores.accuracy:.3f}  ({time.time() - started:.0f}s)", flush=True)
-        if scores.macro_f1 > best[0]:
-            best = (scores.macro_f1, ({k: v.clone() for k, v in encoder.state_dict().items()}, {k: v.clone() for k, v in head.state_dict().items()}))
-    encoder.load_state_dict(best[1][0])
-    head.load_state_dict(best[1][1])
-    _, predictions = run_epoch(encoder, head, tokenizer, dev, None, None, class_weight, rng, train=False)
-    gold = [m for d in dev for m in d["moves"]]
-    temperature = fit_temperature(lambda t: move_scores(dev, predictions, t)[1], gold)
-    print(f"best dev macro-F1 {best[0]:.3f}; temperature {temperature:.2f}")
-    meta = {
+        hour, minute = map(int, args.deadline.split(":"))
+        now = dt.datetime.now(dt.timezone.utc)
+        deadline = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        if deadline < now:
+            deadline += dt.timedelta(days=1)
+        deadline = deadline.timestamp()
+    base_meta = {
         "name": args.name,
         "augment": args.augment,
         "base": args.base,
@@ -281,11 +333,37 @@ def main() -> None:
         "max_tokens": MAX_TOKENS,
         "context": CONTEXT,
         "n_features": N_FEATURES,
-        "dev_macro_f1": round(best[0], 4),
         "epochs": args.epochs,
         "seed": args.seed,
         "train_turns": turns,
+        "flag_data": [p.as_posix() for p in args.flag_data],
+        "flag_only_messages": len(flag_only),
     }
+
+    best = (-1.0, None)
+    for epoch in range(1, args.epochs + 1):
+        started = time.time()
+        loss, _ = run_epoch(encoder, head, tokenizer, train + flag_only, optimizer, scheduler, class_weight, rng, train=True)
+        _, predictions = run_epoch(encoder, head, tokenizer, dev, None, None, class_weight, rng, train=False)
+        scores, _, _ = move_scores(dev, predictions)
+        aucs = "  ".join(f"{k} {v:.3f}" for k, v in flag_aucs(dev, predictions).items())
+        print(f"epoch {epoch}: loss {loss:.3f}  dev macro-F1 {scores.macro_f1:.3f}  acc {scores.accuracy:.3f}  "
+              f"dev flag AUC {aucs}  ({time.time() - started:.0f}s)", flush=True)
+        if scores.macro_f1 > best[0]:
+            best = (scores.macro_f1, ({k: v.clone() for k, v in encoder.state_dict().items()}, {k: v.clone() for k, v in head.state_dict().items()}))
+        if args.export_each:
+            export(encoder, head, tokenizer, base, args.out / f"epoch-{epoch}", 1.0, {**base_meta, "dev_macro_f1": round(scores.macro_f1, 4), "epoch": epoch})
+            print(f"exported epoch {epoch} to {args.out / f'epoch-{epoch}'}", flush=True)
+        if deadline and epoch < args.epochs and time.time() + (time.time() - started) > deadline:
+            print(f"stopping after epoch {epoch}: the next one would end after {args.deadline} UTC", flush=True)
+            break
+    encoder.load_state_dict(best[1][0])
+    head.load_state_dict(best[1][1])
+    _, predictions = run_epoch(encoder, head, tokenizer, dev, None, None, class_weight, rng, train=False)
+    gold = [m for d in dev for m in d["moves"]]
+    temperature = fit_temperature(lambda t: move_scores(dev, predictions, t)[1], gold)
+    print(f"best dev macro-F1 {best[0]:.3f}; temperature {temperature:.2f}")
+    meta = {**base_meta, "dev_macro_f1": round(best[0], 4)}
     export(encoder, head, tokenizer, base, args.out, temperature, meta)
     print(f"exported to {args.out}")
 

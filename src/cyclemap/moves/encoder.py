@@ -34,6 +34,10 @@ def weights_digest(*paths: Path) -> str:
 
 
 def weights_dir(version: str) -> Path:
+    """A shipped weights folder by name ("encoder-v1"), or any folder by absolute path (a
+    candidate fresh from train/train_moves.py, measured before it ships)."""
+    if Path(version).is_absolute():
+        return Path(version)
     return Path(str(resources.files("cyclemap.moves") / "weights" / version))
 
 

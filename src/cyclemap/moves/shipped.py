@@ -63,6 +63,9 @@ class BlendModel(MoveModel):
 
     name = "blend.v1"
     pretrained = True
+    #: The encoder's weights folder and the fast model (a later blend changes them).
+    ENCODER_FOLDER = "encoder-v1"
+    FAST_MODEL: type[ShippedFastModel] = ShippedFastModel
     #: Share of the encoder in the blend (the rest is the fast model's), chosen on dev.
     ENCODER_WEIGHT = 0.5
     #: Averaging two calibrated models flattens the result; raising it to this power (and
@@ -73,13 +76,13 @@ class BlendModel(MoveModel):
         self.encoder_weight = encoder_weight
 
     def fit(self, dialogues=(), labels=()):  # type: ignore[override]
-        self.encoder_ = EncoderModel().fit()
-        self.fast_ = ShippedFastModel().fit()
+        self.encoder_ = EncoderModel(weights=self.ENCODER_FOLDER).fit()
+        self.fast_ = self.FAST_MODEL().fit()
         self.weight_ = self.ENCODER_WEIGHT if self.encoder_weight is None else self.encoder_weight
         return self
 
     def version(self) -> str:
-        parts = (EncoderModel().version(), ShippedFastModel().version(), self.ENCODER_WEIGHT, self.SHARPEN)
+        parts = (EncoderModel(weights=self.ENCODER_FOLDER).version(), self.FAST_MODEL().version(), self.ENCODER_WEIGHT, self.SHARPEN)
         return f"{self.name}:" + ":".join(str(p) for p in parts)
 
     def predict_rows(self, requests):  # type: ignore[override]
