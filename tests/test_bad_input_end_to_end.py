@@ -192,3 +192,11 @@ def test_english_with_a_foreign_word_or_an_emoji_is_still_read(text):
     from cyclemap.moves.readable import unreadable
 
     assert unreadable(text) is None
+
+
+def test_the_demo_summary_of_one_message_says_one_turn(tmp_path, data_home):
+    from cyclemap.analysis import analyze
+    from cyclemap.analysis_text import summary_lines
+
+    document = analyze(write_turns(tmp_path / "turns.jsonl", [{"speaker": "Sam", "text": "anyone there?"}]), cache=False)
+    assert ": 1 turn; partners: Sam" in summary_lines(document)[0]

@@ -68,6 +68,13 @@ def test_three_months_by_month_is_not_enough_data():
     assert [p.period for p in report.periods] == ["2025-01", "2025-02", "2025-03", "2025-04"]
     assert report.change.verdict == "not enough data"
     assert "at least 6 are needed" in report.change.reason
+    assert report.change.reason.startswith("4 months have at least")
+
+
+def test_one_busy_week_is_said_in_the_singular():
+    report = trends(couple(1, tension=(0.5, 0.5), soften=(0.1, 0.1), seed=4))
+    assert report.change.verdict == "not enough data"
+    assert report.change.reason.startswith("1 week has at least"), report.change.reason
 
 
 def test_sparse_weeks_are_left_out_of_the_test():

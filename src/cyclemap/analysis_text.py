@@ -35,7 +35,7 @@ def summary_lines(document: dict[str, Any]) -> list[str]:
             lines.append(f"  - {resource['name']}: {resource['contact']} ({resource['what']})")
         lines.append("")
     people = ", ".join(document["participants"]) or "nobody"
-    lines.append(f"{document['source']['file']}: {document['turns']} turns; partners: {people}")
+    lines.append(f"{document['source']['file']}: {document['turns']} turn{'' if document['turns'] == 1 else 's'}; partners: {people}")
     lines.append("The cycle: " + shape_sentence(document["overall"]))
     for pair in document["pairs"]:
         if len(document["pairs"]) > 1:

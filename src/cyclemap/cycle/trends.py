@@ -374,10 +374,10 @@ def _describe(t: SeriesTest) -> str:
 def change_test(periods: Sequence[PeriodStats], unit: Unit = "week", *, seed: int = 0) -> ChangeTest:
     """Whether the share of pursue+withdraw and the share of soften move over the periods."""
     used = [p for p in periods if p.overall.turns >= MIN_PERIOD_TURNS]
-    noun = "weeks" if unit == "week" else "months"
+    noun, verb = (unit, "has") if len(used) == 1 else (f"{unit}s", "have")
     if len(used) < MIN_PERIODS:
         return ChangeTest("not enough data",
-                          f"{len(used)} {noun} have at least {MIN_PERIOD_TURNS} timed turns; "
+                          f"{len(used)} {noun} {verb} at least {MIN_PERIOD_TURNS} timed turns; "
                           f"at least {MIN_PERIODS} are needed to tell a change from chance",
                           [p.period for p in used], None, None)
     tension = _series("pursue+withdraw", [p.overall.tension for p in used], seed)
