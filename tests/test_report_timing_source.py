@@ -54,3 +54,15 @@ def test_the_cue_of_a_quoted_moment_comes_from_the_moment_itself():
     # With the cue now known on every moment, the map describes what the pursuer does by it.
     maps = build_view(doc)["maps"]
     assert maps and any("asks why, again" in node["doing"] for c in maps for node in c["nodes"] if node["move"] == "pursue")
+
+
+def test_an_older_document_without_source_still_keeps_timing_notes_out_of_quotes():
+    # Imports stored by the web app before hot moments carried ``source`` are rendered as they were.
+    doc = real_doc()
+    for moment in _moments(doc):
+        moment.pop("source", None)
+        moment.pop("cue", None)
+    silence = next(m for m in _moments(doc) if "replied after" in m["text"])
+    silence.update(move="withdraw", intensity=9.0)
+    view = build_view(doc)
+    assert view["hot"] and not [m for m in view["hot"] if "replied after" in m["text"]]

@@ -55,7 +55,7 @@ def _said(doc: dict[str, Any], pair: dict[str, Any]) -> list[dict[str, Any]]:
         if not speaker or not text or (speaker, text) in seen:
             return
         # A timing event (a silence, a burst) is cyclemap's description, not a person's words.
-        timing = source not in (None, "turn")
+        timing = words.is_timing(text, source)
         seen.add((speaker, text))
         out.append({"speaker": speaker, "move": move, "cue": cue, "text": text, "timing": timing})
 
@@ -140,7 +140,7 @@ def _hot(doc: dict[str, Any], coach: bool) -> tuple[list[dict[str, Any]], list[d
     for episode in doc.get("episodes", []):
         for moment in episode.get("hot_moments", []):
             text = moment.get("text", "")
-            if not text or moment.get("source") not in (None, "turn"):  # only people's own words are quoted
+            if not text or words.is_timing(text, moment.get("source")):  # only people's own words are quoted
                 continue
             key = (episode.get("conversation"), moment.get("turn_id"), moment.get("kind") in ("first_soften", "repair"))
             if key in seen:

@@ -6,6 +6,7 @@ here, so the tone can be checked (and changed) in one place.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 #: What each cue looks like, as a verb phrase ("Riley ... ").
@@ -45,6 +46,19 @@ NOT_A_DIAGNOSIS = (
     "This is a reading of words, made by a computer program. It is not a diagnosis of anyone "
     "or of the relationship, and roles belong to these messages, not to a person for good."
 )
+
+# Documents written before hot moments carried ``source`` (before 2026-11-26, e.g. an import stored by the
+# web app) are told apart by the wording cyclemap used for silences and bursts.
+_TIMING = re.compile(r"( replied after .+; they usually reply within |^\d+ messages in a row with no reply; )")
+
+
+def is_timing(text: str, source: str | None) -> bool:
+    """True for a silence or burst cyclemap described (not a person's words): by ``source``, or by its wording
+    in an older document without one."""
+    if source is not None:
+        return source != "turn"
+    return bool(_TIMING.search(text or ""))
+
 
 def confidence_words(value: float | None) -> str:
     value = value or 0.0
