@@ -187,6 +187,7 @@ def test_the_night_the_clocks_go_forward_makes_no_silence(tmp_path, cli, mode):
     "te quiero babe, I'm sorry I yelled", "déjà vu again, you did the same thing", "Going to La Casa del Sol tonight",
     "Oui oui. Tu as raison. As always", "café at 5?", "😂😂 you're ridiculous", "???", "...", "gracias",
     "da radio said lorry crashed on da motorway, take da back roads",
+    "¯\\_(ツ)_/¯", "ಠ_ಠ", "ᕕ( ᐛ )ᕗ", "π is 3.14", "whatever ¯\\_(ツ)_/¯",  # kaomoji borrow letters as drawings
 ])
 def test_english_with_a_foreign_word_or_an_emoji_is_still_read(text):
     from cyclemap.moves.readable import unreadable

@@ -130,6 +130,11 @@ def _foreign_script(head: str) -> str | None:
     script, count = max(counts.items(), key=lambda kv: kv[1])
     if script == "LATIN" or count * 2 < sum(counts.values()):
         return None
+    # Words have letters side by side; kaomoji and symbols borrow single letters as drawings
+    # ("¯\\_(ツ)_/¯", "ಠ_ಠ", "π"): those are read like emoji, not as another language.
+    if not any(_script(a) == script and _script(b) == script for a, b in zip(head, head[1:])
+               if a.isalpha() and b.isalpha()):
+        return None
     return _SCRIPTS.get(script, "a script other than the Latin alphabet")
 
 
