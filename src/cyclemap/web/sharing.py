@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .models import SHAREABLE, Member, Share, ShareConsent
+from .models import SHAREABLE, Member, Relationship, Share, ShareConsent
 
 
 def _partners(db: Session, relationship_id: int) -> list[Member]:
@@ -44,6 +44,10 @@ def recompute(db: Session, relationship_id: int) -> dict[str, bool]:
 
 def set_agreement(db: Session, relationship_id: int, user_id: int, chosen: set[str]) -> dict[str, bool]:
     """Record one partner's choice for every area (agreed to those in ``chosen``), then what is shared."""
+    # One change to a space's sharing at a time: on PostgreSQL (read committed) two partners ticking and
+    # unticking at once could each decide from the other's old choice and leave an area shared that one
+    # of them had just withdrawn. The row lock makes the second wait (SQLite serialises writes anyway).
+    db.execute(select(Relationship.id).where(Relationship.id == relationship_id).with_for_update())
     db.execute(delete(ShareConsent).where(ShareConsent.relationship_id == relationship_id,
                                           ShareConsent.user_id == user_id, ShareConsent.area.not_in(chosen)))
     have = _agreed(db, relationship_id)
