@@ -47,6 +47,23 @@ def test_a_partner_who_joins_later_must_agree_too(couple: Couple) -> None:
     assert _lee_sees(couple, "/practice") == 200
 
 
+def test_one_partner_alone_cannot_share_before_the_other_has_joined(app) -> None:
+    # Sam imports a chat that holds the invited partner's messages; until that partner joins and agrees,
+    # the therapist sees nothing of it, whatever Sam ticks.
+    sam = Person(app)
+    sam.get("/setup")
+    sam.post("/setup", {"username": "sam", "password": PASSWORD, "password2": PASSWORD})
+    rid = sam.post("/relationships", {"name": "Sam and Alex", "display_name": "Sam"}, headers={"Accept": "application/json"}).json()["id"]
+    lee = join(app, invite(sam, rid, "therapist"), "drlee", "Dr Lee")
+    import_chat(sam, rid, SHORT_CHAT)
+    invite(sam, rid)  # Alex is invited, not yet joined
+    sam.post(f"/r/{rid}/shares", {"report": "on"})
+    assert lee.get(f"/r/{rid}/report").status_code == 403
+    alex = join(app, invite(sam, rid), "alex", "Alex")
+    alex.post(f"/r/{rid}/shares", {"report": "on"})
+    assert lee.get(f"/r/{rid}/report").status_code == 200
+
+
 def test_a_therapist_cannot_change_what_is_shared(couple: Couple) -> None:
     response = couple.lee.post(f"/r/{couple.rid}/shares", {"report": "on"})
     assert response.status_code == 403

@@ -36,7 +36,9 @@ def recompute(db: Session, relationship_id: int) -> dict[str, bool]:
     shared = {}
     for area in SHAREABLE:
         row = db.get(Share, (relationship_id, area)) or Share(relationship_id=relationship_id, area=area)
-        row.shared = bool(partners) and partners <= agreed[area]
+        # Two partners at least: until the invited partner has joined, the chat still holds their messages,
+        # and one person alone cannot agree for both.
+        row.shared = len(partners) >= 2 and partners <= agreed[area]
         db.add(row)
         shared[area] = row.shared
     return shared
