@@ -120,21 +120,24 @@ class Strongest:
 WINDOW = 600
 
 
-def windows(text: str, size: int = WINDOW) -> list[str]:
-    """``text`` in overlapping pieces of at most ``size`` characters, cut at spaces where possible
-    (a quarter of each window overlaps the next, so no phrase is only ever seen cut in two)."""
-    if len(text) <= size:
-        return [text]
+def windows_at(text: str, size: int = WINDOW) -> list[tuple[int, str]]:
+    """(offset, piece) of ``text`` in overlapping pieces of at most ``size`` characters, cut at spaces
+    where possible (a quarter of each piece overlaps the next, so no phrase is only ever seen cut in two)."""
     out, start = [], 0
     while True:
         end = min(len(text), start + size)
         if end < len(text):
             space = text.rfind(" ", start + size // 2, end)
             end = space if space > start else end
-        out.append(text[start:end])
+        out.append((start, text[start:end]))
         if end >= len(text):
             return out
         start = max(start + 1, end - size // 4)
+
+
+def windows(text: str, size: int = WINDOW) -> list[str]:
+    """The pieces of :func:`windows_at`, without their offsets."""
+    return [text] if len(text) <= size else [piece for _, piece in windows_at(text, size)]
 
 
 @dataclass(frozen=True)

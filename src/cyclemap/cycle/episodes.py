@@ -550,6 +550,15 @@ def _topics_of(word: str) -> tuple[int, ...]:
     return found
 
 
+def _most_hit(hits: Sequence[int]) -> int:
+    """The coarse topic with the most keyword hits (ties: the one listed first), or -1 when none has any."""
+    best, most = -1, 0
+    for k, count in enumerate(hits):
+        if count > most:
+            best, most = k, count
+    return best
+
+
 def _coarse_counts(tf: Mapping[str, int]) -> tuple[str, list[str]]:
     """The coarse topic whose keywords occur most often (ties: the one listed first), and those words."""
     hits = [0] * len(_COARSE_SPLIT)
@@ -558,10 +567,7 @@ def _coarse_counts(tf: Mapping[str, int]) -> tuple[str, list[str]]:
         for k in _topics_of(w):
             hits[k] += c
             found[k].append(w)
-    best, most = -1, 0
-    for k, count in enumerate(hits):
-        if count > most:
-            best, most = k, count
+    best = _most_hit(hits)
     return ("other", []) if best < 0 else (_COARSE_SPLIT[best][0], sorted(found[best]))
 
 
@@ -619,10 +625,7 @@ def _topic_ids(cols: CodedColumns, first: int, last: int, topics_of: dict[int, t
         for k in kinds:
             hits[k] += c
             found[k].append(w)
-    best, most = -1, 0
-    for k, count in enumerate(hits):
-        if count > most:
-            best, most = k, count
+    best = _most_hit(hits)
     if best < 0:
         return keywords, "other", _NO_WORDS
     return keywords, _COARSE_SPLIT[best][0], tuple(sorted(found[best], key=vocabulary.__getitem__))

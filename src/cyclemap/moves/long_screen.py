@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ..codebook import SafetyFlag
 from ..safety import screen_turn
+from ..safety_text import windows_at
 from .label import Evidence
 
 #: Characters per stretch (the longest messages the screen was built on are under 500).
@@ -21,26 +22,12 @@ _NO_WORDING = (0.0, 0.0, 0.0, 0.0)  # the wording model's reading, left out
 _ORDER = [f.value for f in SafetyFlag]
 
 
-def stretches(text: str, size: int = STRETCH) -> list[tuple[int, str]]:
-    """(offset, piece) of overlapping pieces of at most ``size`` characters, cut at spaces where possible."""
-    out, start = [], 0
-    while True:
-        end = min(len(text), start + size)
-        if end < len(text):
-            space = text.rfind(" ", start + size // 2, end)
-            end = space if space > start else end
-        out.append((start, text[start:end]))
-        if end >= len(text):
-            return out
-        start = max(start + 1, end - size // 4)
-
-
 def screen_long(text: str) -> tuple[tuple[str, ...], tuple[Evidence, ...]]:
     """Flags and evidence of a very long message, as :func:`cyclemap.safety.screen_turn` gives them."""
     flags: set[str] = set()
     evidence: list[Evidence] = []
     seen: set[str] = set()
-    for offset, piece in stretches(text):
+    for offset, piece in windows_at(text, STRETCH):
         found, why = screen_turn(piece, None, _NO_WORDING)
         flags.update(found)
         for item in why:
