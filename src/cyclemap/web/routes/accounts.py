@@ -18,7 +18,7 @@ from ..models import ROLES, SHAREABLE, ImportJob, Invitation, Member, Relationsh
 from ..pages import render
 from ..sharing import recompute as recompute_shares
 from ..sharing import set_agreement, sharing_state
-from .common import USERNAME, clean_text, done, safe_next
+from .common import USERNAME, attempt_keys, clean_text, done, keep_signed_in, safe_next
 
 router = APIRouter()
 
@@ -31,10 +31,7 @@ AREA_NAMES = {
 
 
 def _signed_in_response(request: Request, db: Session, user: User, url: str) -> Response:
-    token = start_session(db, user)
-    response = done(request, url, {"ok": True, "user": user.username})
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", path="/")
-    return response
+    return keep_signed_in(done(request, url, {"ok": True, "user": user.username}), start_session(db, user))
 
 
 def _new_account(db: Session, username: str, password: str, password2: str | None) -> User:
@@ -97,7 +94,7 @@ def login(
     db: Session = Depends(get_db), view: View = Depends(current_view),
 ) -> Response:
     limiter = request.app.state.web.limiter
-    keys = (f"user:{username.strip().lower()}", f"addr:{request.client.host if request.client else '?'}")
+    keys = attempt_keys(request, username)
     wait = limiter.wait_seconds(*keys)
     if wait:
         minutes = max(1, round(wait / 60))

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from ..auth import SESSION_COOKIE
 from ..pages import wants_json
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -18,6 +19,17 @@ def done(request: Request, url: str, data: dict[str, Any] | None = None) -> Resp
     if wants_json(request):
         return JSONResponse(data or {"ok": True})
     return RedirectResponse(url, status_code=303)
+
+
+def keep_signed_in(response: Response, token: str) -> Response:
+    """Give this browser the session ``token``: HttpOnly (no script reads it), SameSite=Strict."""
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", path="/")
+    return response
+
+
+def attempt_keys(request: Request, username: str) -> tuple[str, str]:
+    """The failed sign-in counters a password check counts against: the account's, then the address's."""
+    return f"user:{username.strip().lower()}", f"addr:{request.client.host if request.client else '?'}"
 
 
 def clean_text(value: str | None, limit: int, what: str) -> str:

@@ -1,5 +1,6 @@
 """Changing one's password: the current one is required, the new one is hashed with argon2,
-and every other signed-in browser of the account is signed out (this one stays signed in)."""
+every other signed-in browser of the account is signed out, and this browser stays signed
+in under a fresh session token (a copy of the old cookie no longer opens anything)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from fastapi.responses import Response
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from ..auth import MIN_PASSWORD, SESSION_COOKIE, hash_password, token_hash, verify_password
+from ..auth import MIN_PASSWORD, SESSION_COOKIE, csrf_token, hash_password, start_session, token_hash, verify_password
 from ..deps import get_db, signed_in
 from ..models import User, WebSession
 from ..pages import render
-from .common import done
+from .common import attempt_keys, done, keep_signed_in
 
 router = APIRouter()
 
@@ -33,7 +34,7 @@ def change_password(
 ) -> Response:
     # Wrong current passwords count as failed logins, so this page cannot be used to guess it.
     limiter = request.app.state.web.limiter
-    keys = (f"user:{user.username}", f"addr:{request.client.host if request.client else '?'}")
+    keys = attempt_keys(request, user.username)
     if limiter.wait_seconds(*keys):
         return _page(request, "Too many attempts. Please wait a few minutes and try again.", 429)
     if not verify_password(user.password_hash, current):
@@ -45,9 +46,13 @@ def change_password(
         return _page(request, "The two new passwords differ. Nothing was changed.", 400)
     limiter.succeeded(keys[0])
     user.password_hash = hash_password(password)
-    # Every other browser signed in as this account is signed out: whoever knew the old password is out.
-    here = request.cookies.get(SESSION_COOKIE) or ""
-    ended = db.execute(delete(WebSession).where(WebSession.user_id == user.id, WebSession.id != token_hash(here))).rowcount
+    # Every session of this account ends, this browser's too: whoever knew the old password, or
+    # copied this browser's cookie, is out. This browser alone is let in again under a new token.
+    here = token_hash(request.cookies.get(SESSION_COOKIE) or "")
+    had_this = db.get(WebSession, here) is not None
+    ended = (db.execute(delete(WebSession).where(WebSession.user_id == user.id)).rowcount or 0) - had_this
     db.add(user)
-    db.commit()
-    return done(request, "/", {"ok": True, "other_sessions_ended": ended or 0})
+    token = start_session(db, user)  # commits the new hash and the deletions together
+    # Forms are bound to the session cookie, so a JSON client needs the new CSRF token too.
+    data = {"ok": True, "other_sessions_ended": ended, "csrf": csrf_token(request.app.state.web.secret, token)}
+    return keep_signed_in(done(request, "/", data), token)
