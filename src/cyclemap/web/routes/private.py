@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ...errors import CyclemapError
 from ..access import Space, member_of
+from ..comparing import agreed, choice_from_form, chosen, partner_choices
 from ..deps import get_db, signed_in
 from ..models import PrivateEntry, User
 from ..pages import render
@@ -123,45 +124,54 @@ def assessment_page(rid: int, request: Request, db: Session = Depends(get_db), u
         "items": [{"id": item.id, "text": item.text} for item in module.ITEMS], "scale": _scale(module),
         "answers": latest.data.get("answers") if latest else {}, "result": latest.data.get("result") if latest else None,
         "consent": bool(latest and latest.consent_compare), "comparison": _comparison(db, space, user, module),
+        "partners": partner_choices(latest, user.id, space.partners()),
     }
     return render(request, "assessment.html", data, space=space)
 
 
 def _comparison(db: Session, space: Space, user: User, module) -> dict[str, Any] | None:
-    """Scores (never answers) side by side with every other partner who agreed to compare, pair by pair.
+    """Scores (never answers) side by side with every other partner, pair by pair, where both chose each other.
 
-    Nothing until this partner agreed; ``waiting`` until at least one other partner has; the
-    partners who have not agreed (or answered) yet are named in ``waiting_for``. The first
+    Nothing until this partner agreed to compare with someone; ``waiting`` until at least one pair
+    is agreed. ``waiting_for`` names the partners this person chose who have not (yet) answered and
+    chosen them; ``not_chosen`` the partners this person has not ticked (a newcomer, say). The first
     comparison's fields are also at the top level (with two partners, the only one).
     """
+    partners = space.partners()
     mine = _latest(db, space.id, user.id, "assessment")
-    if mine is None or not mine.consent_compare:
+    mine_with = chosen(mine, partners)
+    others = [p for p in partners if p.user_id != user.id]
+    if mine is None or not mine.consent_compare or (others and not mine_with):
         return None
     me = space.member.display_name
-    comparisons, waiting_for = [], []
-    for partner in space.partners():
-        if partner.user_id == user.id:
+    comparisons, waiting_for, not_chosen = [], [], []
+    for partner in others:
+        if partner.user_id not in mine_with:
+            not_chosen.append(partner.display_name)
             continue
         theirs = _latest(db, space.id, partner.user_id, "assessment")
-        if theirs is None or not theirs.consent_compare:
+        if user.id not in chosen(theirs, partners):
             waiting_for.append(partner.display_name)
             continue
         names = (me, partner.display_name if partner.display_name != me else f"{partner.display_name} (2)")
         result = module.compare(mine.data["answers"], theirs.data["answers"], a_consents=True, b_consents=True, names=names)
         comparisons.append({"partner": partner.display_name, **result.to_json()})
     if not comparisons:
-        return {"waiting": True} if not waiting_for or len(space.partners()) <= 2 else {"waiting": True, "waiting_for": waiting_for}
-    return {"waiting": False, **comparisons[0], "comparisons": comparisons, "waiting_for": waiting_for}
+        if len(partners) <= 2:
+            return {"waiting": True}
+        return {"waiting": True, "waiting_for": waiting_for, "not_chosen": not_chosen}
+    return {"waiting": False, **comparisons[0], "comparisons": comparisons, "waiting_for": waiting_for, "not_chosen": not_chosen}
 
 
 @router.post("/r/{rid}/assessment")
 async def save_assessment(rid: int, request: Request) -> Response:
-    form = dict(await request.form())
+    received = await request.form()
+    form = {**dict(received), "compare_with": [str(v) for v in received.getlist("compare_with")]}
     return await _run_sync(request, lambda db, user: _store_assessment(request, db, user, rid, form))
 
 
 def _store_assessment(request: Request, db: Session, user: User, rid: int, form: dict[str, Any]) -> Response:
-    member_of(db, user, rid, partner_only=True)
+    space = member_of(db, user, rid, partner_only=True)
     module = _assessment()
     if module is None:
         raise HTTPException(503, "The self-assessment is not part of this version of cyclemap.")
@@ -179,9 +189,14 @@ def _store_assessment(request: Request, db: Session, user: User, rid: int, form:
         result = module.score(answers).to_json()
     except CyclemapError as error:
         raise HTTPException(400, f"{error}. Nothing was saved.") from None
-    consent = form.get("consent") in ("on", "true", "1", "yes")
-    db.add(PrivateEntry(relationship_id=rid, user_id=user.id, kind="assessment", consent_compare=consent,
-                        data={"answers": answers, "result": result}))
+    # Each partner is chosen by name; a plain tick means the partners in the space now, never later ones.
+    ticked = form.get("consent") in ("on", "true", "1", "yes")
+    choice = choice_from_form(ticked, form.get("compare_with") or [], user.id, space.partners())
+    data: dict[str, Any] = {"answers": answers, "result": result}
+    if choice is not None:
+        data["compare_with"] = choice
+    consent = agreed(ticked, choice)
+    db.add(PrivateEntry(relationship_id=rid, user_id=user.id, kind="assessment", consent_compare=consent, data=data))
     db.commit()
     return done(request, f"/r/{rid}/assessment", {"result": result, "consent": consent})
 
