@@ -336,16 +336,20 @@ def analyze(
         country=country, lazy_episodes=as_json and output is None,  # streamed out, never all held
     )
     progress.close()
+    from .report.unread import emoji_counted
+
+    # The report and summary say so plainly when most messages are emoji only; the JSON stays as analysed.
+    shown = document if as_json and output is None else emoji_counted(document, path, format_name, _read_options(dayfirst, chat, owner))
     if output is not None:
         from .report import write_report
 
-        click.echo(f"report written to {write_report(document, output, protect=[path])}", err=as_json)
+        click.echo(f"report written to {write_report(shown, output, protect=[path])}", err=as_json)
     if as_json:
         from .analysis import write_json
 
         write_json(document, sys.stdout)  # streamed: a long chat's document is large
     elif output is None:
-        print_summary(document, sys.stdout)
+        print_summary(shown, sys.stdout)
 
 
 @main.command("resources")

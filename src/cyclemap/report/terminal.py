@@ -16,17 +16,22 @@ from rich.panel import Panel
 from rich.text import Text
 
 from ..analysis_text import summary_lines
+from .unread import EMOJI_LINE, mostly_emoji
 
 
 def print_summary(doc: dict[str, Any], file: TextIO | None = None) -> None:
     """Print the plain-words reading of ``doc`` (safety first when it fired)."""
     console = Console(file=file, highlight=False, soft_wrap=True)
     lines = summary_lines(doc)
+    emoji = mostly_emoji(doc)
+    if emoji:  # say plainly why no cycle was read, rather than "not English or emoji"; no map to point to
+        lines = [EMOJI_LINE if line.startswith("The cycle:") else line for line in lines]
+    show_hint = not doc["safety"]["flagged"] and not emoji
     hint = "For the cycle map and the hot moments: cyclemap analyze FILE -o report.html"
     if not console.is_terminal:  # plain text for pipes, files and tests: the same words, no styling
         for line in lines:
             console.print(Text(line))
-        if not doc["safety"]["flagged"]:
+        if show_hint:
             console.print(Text(hint))
         return
     safety, rest = [], lines
@@ -42,7 +47,7 @@ def print_summary(doc: dict[str, Any], file: TextIO | None = None) -> None:
             console.print(Text(line, style="dim"))
         else:
             console.print(Text(line))
-    if not doc["safety"]["flagged"]:
+    if show_hint:
         console.print(Text(hint, style="dim"))
 
 

@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from ..codebook import CUES
-from . import words
+from . import unread, words
 from .softer import softer_alternatives
+from .unread import most_unread, mostly_emoji
 from .svg import ENDING_COLOURS, MAX_DOTS, PRESS, PULL, SOFT, pair_map_svg, timeline_svg, trend_svg
 
 #: Rows of the episode table and hot moments shown; the JSON has them all.
@@ -278,8 +279,9 @@ def _state(doc: dict[str, Any]) -> tuple[str, str]:
         who = people[0] if people else "one person"
         return "one", (f"Only {who} writes in this conversation. The cycle lives between two people, "
                        "so there is no cycle to draw here.")
-    unread = int((doc.get("source") or {}).get("turns_not_read") or 0)
-    if unread and 2 * unread > sum(sum(m.values()) for m in (doc.get("moves") or {}).values()):
+    if mostly_emoji(doc):
+        return "emoji", unread.EMOJI_KIND
+    if most_unread(doc):
         return "unread", ("Most of these messages are not in English or are only emoji, and cyclemap reads "
                           "English words only, so it has no cycle to draw and has made no judgement about them.")
     if overall.get("pattern") in (None, "calm") and not doc.get("episodes"):
@@ -318,6 +320,7 @@ def build_view(doc: dict[str, Any], title: str | None = None) -> dict[str, Any]:
         "people_line": ", ".join(people[:-1]) + (f" and {people[-1]}" if len(people) > 1 else "".join(people)),
         "state": state,
         "kind": kind,
+        "heading": unread.EMOJI_HEADING if state == "emoji" else "Nothing to draw here",
         "flagged": flagged,
         "safety": {
             "note": safety.get("note", ""),

@@ -24,6 +24,7 @@ from ..errors import CyclemapError
 from ..ingest import ReadOptions
 from ..model import Turn
 from ..moves.labeller import Correction, Labeller
+from ..report.unread import with_emoji_count
 from .documents import summary_of
 from .models import ImportJob, Relationship, StoredTurn, now
 
@@ -145,6 +146,7 @@ class ImportRunner:
             collect = _Collect(import_id)
             rows = classify_stream(input_turns(path, "auto", _quiet_options()), _labeller(total), progress=progress)
             document = analyze_rows(collect.watch(rows), permutations=PERMUTATIONS, country=country)
+            document = with_emoji_count(document, lambda: (Turn.from_json(row["data"]) for row in collect.rows))
             document["source"].update(file=job.filename)
             _discard(path)  # read: only the messages are kept, never the file
             with self.sessions.begin() as db:
@@ -184,6 +186,7 @@ def reanalyse(db: Session, job: ImportJob, country: str | None = None) -> dict[s
     }
     rows = classify_stream(pairs, _labeller(len(pairs)), fixes)
     document = analyze_rows(rows, permutations=PERMUTATIONS, country=country)
+    document = with_emoji_count(document, lambda: (turn for turn, _given in pairs))
     document["source"].update(file=job.filename, corrections=len(fixes))
     job.document, job.summary = document, summary_of(document)
     job.flagged = bool(document["safety"]["flagged"])
