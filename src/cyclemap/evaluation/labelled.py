@@ -2,8 +2,12 @@
 
 A labelled file is JSON Lines, one turn per line, with ``speaker``, ``text``
 and ``move``, optionally ``cue``, ``safety`` (a list of flags), ``conversation``,
-``time`` and ``hard_negative``. Anything that would make a score wrong (an
-unknown label, a missing field, a broken line) stops with the line named.
+``time``, ``hard_negative`` and ``kind``. Anything that would make a score wrong
+(an unknown label, a missing field, a broken line) stops with the line named.
+
+``kind`` is either a turn's kind (``message``, ``media``, ``system``) or, in the
+safety sets (``corpus/safety/*.jsonl``), the kind of example a line is:
+:data:`EXAMPLE_KINDS` says what each such kind means for the turn.
 """
 
 from __future__ import annotations
@@ -16,6 +20,12 @@ from ..codebook import LabelError, check_label
 from ..errors import InputError
 from ..ingest.source import Source
 from ..model import Turn
+
+
+#: Kinds of example (the safety sets' ``kind``), each read as a chat message, with whether it is a
+#: hard negative (a turn that looks dangerous and is not). A line's own ``hard_negative``, when
+#: given, must agree: a set whose two fields disagree would score the screen wrongly.
+EXAMPLE_KINDS: dict[str, bool] = {"positive": False, "hard_negative": True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +42,16 @@ def _objects(path: Path) -> Iterator[tuple[int, dict]]:
     return Source(path).iter_objects()
 
 
+def _checked_cue(path: Path, number: int, data: dict, safety: list | tuple = ()) -> str | None:
+    """The line's cue, once its move, cue and flags are the codebook's (else the line is named)."""
+    cue = data.get("cue") or None
+    try:
+        check_label(data["move"], cue, safety, require_cue=False)
+    except LabelError as error:
+        raise InputError(path, str(error), line=number) from None
+    return cue
+
+
 def read_labelled(path: str | Path) -> list[LabelledTurn]:
     """All labelled turns of ``path``; InputError naming the line on any problem."""
     path = Path(path)
@@ -42,24 +62,23 @@ def read_labelled(path: str | Path) -> list[LabelledTurn]:
                 raise InputError(path, f"missing field {required!r}", line=number)
         if not isinstance(data["text"], str):
             raise InputError(path, "field 'text' must be a string", line=number)
-        cue = data.get("cue") or None
         safety = data.get("safety") or []
         if not isinstance(safety, list):
             raise InputError(path, "field 'safety' must be a list of flags", line=number)
+        cue = _checked_cue(path, number, data, safety)
+        fields = {**data, "id": data.get("id", data.get("turn", number))}
+        hard_negative = bool(data.get("hard_negative"))
+        example = fields.get("kind")
+        if isinstance(example, str) and example in EXAMPLE_KINDS:
+            if "hard_negative" in data and hard_negative != EXAMPLE_KINDS[example]:
+                raise InputError(path, f"kind {example!r} disagrees with hard_negative {data['hard_negative']!r}",
+                                 line=number)
+            fields["kind"], hard_negative = "message", EXAMPLE_KINDS[example]
         try:
-            check_label(data["move"], cue, safety, require_cue=False)
-        except LabelError as error:
-            raise InputError(path, str(error), line=number) from None
-        try:
-            fields = {**data, "id": data.get("id", data.get("turn", number))}
-            if fields.get("kind") in ("positive", "hard_negative"):  # the safety sets' kind of example, not a turn kind
-                fields["kind"] = "message"
             turn = Turn.from_json(fields)
         except ValueError as error:
             raise InputError(path, str(error), line=number) from None
-        rows.append(
-            LabelledTurn(turn, data["move"], cue, tuple(safety), bool(data.get("hard_negative")), number)
-        )
+        rows.append(LabelledTurn(turn, data["move"], cue, tuple(safety), hard_negative, number))
     if not rows:
         raise InputError(path, "no labelled turns in the file")
     return rows
@@ -84,12 +103,7 @@ def read_predictions(path: str | Path, expected: int) -> list[tuple[str, str | N
     for number, data in _objects(path):
         if "move" not in data:
             raise InputError(path, "missing field 'move'", line=number)
-        cue = data.get("cue") or None
-        try:
-            check_label(data["move"], cue, require_cue=False)
-        except LabelError as error:
-            raise InputError(path, str(error), line=number) from None
-        found.append((data["move"], cue))
+        found.append((data["move"], _checked_cue(path, number, data)))
     if len(found) != expected:
         raise InputError(
             path,

@@ -1,0 +1,58 @@
+"""`cyclemap eval` on the safety sets: their `kind` says what kind of example a line is
+(`positive`, `hard_negative`), read from one table, and counted as hard negatives even when
+the line has no `hard_negative` field; a line whose two fields disagree stops, named."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cyclemap.evaluation.labelled import EXAMPLE_KINDS, read_labelled
+
+
+def _write(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+SAFETY_SET = [
+    {"conversation": "s1", "turn": 0, "speaker": "A", "text": "he shoved me into the wall", "move": "neutral",
+     "safety": ["violence"], "kind": "positive"},
+    {"conversation": "s2", "turn": 0, "speaker": "A", "text": "this traffic is killing me", "move": "neutral",
+     "safety": [], "kind": "hard_negative"},
+    {"conversation": "s3", "turn": 0, "speaker": "A", "text": "the boss will murder me if I'm late", "move": "neutral",
+     "safety": [], "kind": "hard_negative", "hard_negative": True},
+    {"conversation": "s4", "turn": 0, "speaker": "A", "text": "sent a photo", "move": "neutral", "kind": "media"},
+]
+
+
+def test_eval_counts_the_hard_negatives_a_safety_set_names_by_kind(tmp_path, cli, data_home) -> None:
+    path = _write(tmp_path / "safety.jsonl", SAFETY_SET)
+    result = cli("eval", str(path), "--model", "keywords.v1", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["safety"]["hard_negatives"] == 2
+    assert "false alarms on 2 hard negatives" in cli("eval", str(path), "--model", "keywords.v1").stdout
+
+
+def test_every_example_kind_reads_as_a_message_and_turn_kinds_stay(tmp_path) -> None:
+    rows = read_labelled(_write(tmp_path / "safety.jsonl", SAFETY_SET))
+    assert [r.turn.kind for r in rows] == ["message", "message", "message", "media"]
+    assert [r.hard_negative for r in rows] == [False, True, True, False]
+    assert set(EXAMPLE_KINDS) == {"positive", "hard_negative"}
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"kind": "hard_negative", "hard_negative": False}, "kind 'hard_negative' disagrees with hard_negative False"),
+        ({"kind": "positive", "hard_negative": True}, "kind 'positive' disagrees with hard_negative True"),
+        ({"kind": "banana"}, "kind must be one of"),
+    ],
+)
+def test_a_line_whose_kind_does_not_fit_is_named(tmp_path, cli, row, message) -> None:
+    bad = {"speaker": "A", "text": "hello", "move": "neutral", **row}
+    path = _write(tmp_path / "safety.jsonl", [SAFETY_SET[0], bad])
+    result = cli("eval", str(path), "--model", "keywords.v1")
+    assert result.exit_code != 0 and "Traceback" not in result.stderr
+    assert f"{path}:2: {message}" in result.stderr
