@@ -24,6 +24,9 @@ FAMILIES = {
     "sms": {"sms"},
     "transcripts": {"transcript", "webvtt", "srt"},
     "generic": {"csv", "convokit"},
+    "line": {"line"},
+    "google_chat": {"google-chat"},
+    "telegram_html": {"telegram-html"},
 }
 NOT_EXPORTS = {"target.json", "README.md", "LICENSE", "_make.py"}
 

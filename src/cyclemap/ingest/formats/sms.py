@@ -211,6 +211,10 @@ def sms_message(element: ET.Element, owner: str) -> _Message | None:
 def _mms_sender(element: ET.Element, owner: str) -> str:
     if element.get("msg_box") in _SENT:
         return owner
+    if len(_thread(element)) == 1:
+        # One-to-one: what came in came from the other person, whatever the
+        # addr types say (some phones list the owner's number as type 137).
+        return _label(element)
     names = _names_by_key(element)
     for addr in element.iter("addr"):
         if addr.get("type") == _FROM and addr.get("address"):
@@ -294,6 +298,9 @@ def choose_thread(messages: list[_Message], source: Source, options: ReadOptions
         wanted = options.chat.casefold()
         wanted_key = _key(options.chat)
         chosen = [t for t, label in labels.items() if label.casefold() == wanted or t == (wanted_key,)]
+        if not chosen:  # part of a name ("Noor" for "Noor Haddad"), when only one holds it
+            partial = [t for t, label in labels.items() if wanted in label.casefold()]
+            chosen = partial if len(partial) == 1 else []
         if not chosen:
             shown = ", ".join(repr(label) for label in list(labels.values())[:5])
             raise source.error(

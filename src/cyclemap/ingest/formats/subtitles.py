@@ -2,7 +2,9 @@
 
 Caption tools split one utterance over many short cues; consecutive cues of
 the same speaker are joined into one turn (the codebook's unit), starting at
-the first cue's time.
+the first cue's time. Captions where nobody is named (film subtitles) are an
+error: there is no conversation to read. Timings may be unpadded, as
+Microsoft Teams writes them (``0:0:1.0 --> 0:0:3.250``).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from ..registry import Reader, Sample, register
 from ..source import ReadOptions, Source, strip_marks
 from .transcript import split_speaker, stamp_seconds
 
+# Microsoft Teams writes unpadded stamps ("0:0:1.0 --> 0:0:3.250"), so the
+# minutes and seconds fields take one digit or two.
 TIMING = re.compile(
-    r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
+    r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3})"
 )
 VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>(?P<text>.*?)(?:</v>|(?=<v[\s.])|$)", re.S)
 TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{1,3}>")
@@ -89,7 +93,7 @@ def _cues(source: Source, voice_tags: bool) -> Iterator[Cue]:
             raise source.error("caption block without a timing line ('00:00:01.000 --> 00:00:02.000')", line=first)
 
 
-def _turns(cues: Iterator[Cue]) -> Iterator[Turn]:
+def _turns(cues: Iterator[Cue], source: Source) -> Iterator[Turn]:
     current: Cue | None = None
     count = 0
     for cue in cues:
@@ -101,6 +105,12 @@ def _turns(cues: Iterator[Cue]) -> Iterator[Turn]:
             count += 1
             yield Turn(id=str(count), time=None, speaker=current.speaker, text=current.text, offset=current.start)
         current = Cue(cue.start, cue.speaker, cue.text, cue.line)
+    if current is not None and count == 0 and current.speaker is None:
+        # Film or video subtitles: words without anyone saying them are not a conversation.
+        raise source.error(
+            "captions without speaker names",
+            hint="cyclemap needs who said what: WebVTT <v Name> voice tags or 'Name: text' lines",
+        )
     if current is not None:
         count += 1
         yield Turn(id=str(count), time=None, speaker=current.speaker, text=current.text, offset=current.start)
@@ -118,7 +128,8 @@ class WebVttReader(Reader):
         return 0.95 if sample.text.lstrip().startswith("WEBVTT") else 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:
-        yield from _turns(_cues(Source(path), voice_tags=True))
+        source = Source(path)
+        yield from _turns(_cues(source, voice_tags=True), source)
 
 
 @register
@@ -136,4 +147,5 @@ class SrtReader(Reader):
         return 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:
-        yield from _turns(_cues(Source(path), voice_tags=False))
+        source = Source(path)
+        yield from _turns(_cues(source, voice_tags=False), source)

@@ -1,5 +1,10 @@
 """Plain-text transcripts: ``Name: text`` lines, optionally stamped ``[hh:mm:ss]``.
 
+Otter.ai and similar tools write a heading per turn instead, the words on
+the lines below it: ``Speaker 1  0:03`` (two spaces or a tab before the
+time). A label ending in a digit before a colon and a digit (``we met at
+10:30``) is a clock, not a speaker.
+
 This is how therapists, researchers and transcription tools most often write
 a conversation down. A line without a speaker continues the turn before it
 (a long utterance wrapped over lines); lines before the first speaker (a
@@ -21,6 +26,8 @@ STAMP = r"(?:[\[(](?P<stamp>\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?)[\])]|(?P<bare>\d
 # A speaker label: short, starting with a letter, no sentence punctuation.
 SPEAKER = r"(?P<speaker>[^\W\d_][\w .'’\-()&/]{0,38}?)"
 SPEAKER_LINE = re.compile(rf"^\s*(?:{STAMP}\s*)?{SPEAKER}\s*:\s?(?P<text>.*)$")
+# Otter.ai and tools like it: "Speaker 1  0:03" alone on a line, the words below it.
+OTTER_LINE = re.compile(rf"^\s*{SPEAKER}(?:\s{{2,}}|\t)(?P<at>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)\s*$")
 # Words that end in a colon at the start of ordinary prose, not speakers.
 NOT_SPEAKERS = frozenset({"note", "notes", "ps", "p.s", "re", "subject", "http", "https", "warning", "todo"})
 
@@ -35,11 +42,18 @@ def stamp_seconds(stamp: str) -> float:
 
 def split_speaker(line: str) -> tuple[str | None, str, float | None]:
     """Split a transcript line into (speaker, text, offset); speaker None when there is none."""
+    heading = OTTER_LINE.match(line)
+    if heading:  # before "Name: text", which would read "Speaker 1  0:03" as "Speaker 1  0" saying "03"
+        speaker = heading.group("speaker").strip()
+        if speaker.lower() not in NOT_SPEAKERS and len(speaker.split()) <= 4:
+            return speaker, "", stamp_seconds(heading.group("at"))
     match = SPEAKER_LINE.match(line)
     if not match:
         return None, line, None
     speaker = match.group("speaker").strip()
     if speaker.lower() in NOT_SPEAKERS or len(speaker.split()) > 4:
+        return None, line, None
+    if speaker[-1:].isdigit() and match.group("text")[:1].isdigit():  # "we met at 10:30" is a clock
         return None, line, None
     stamp = match.group("stamp") or match.group("bare")
     return speaker, match.group("text"), stamp_seconds(stamp) if stamp else None
@@ -88,6 +102,8 @@ def turns_from_lines(lines: Iterable[tuple[int, str]], *, stamped: bool = False)
         if who is None:
             if speaker is None:
                 preamble.append(line.strip())
+            elif parts == [""]:  # the first words under an Otter-style "Name  0:03" line
+                parts = [line.strip()]
             else:
                 parts.extend([""] * min(pending_blank, 1))  # keep paragraph breaks inside a turn
                 parts.append(line.strip())
@@ -112,6 +128,9 @@ def looks_like_transcript(lines: list[str]) -> float:
     content = [line for line in lines if line.strip()]
     if len(content) < 2:
         return 0.0
+    headings = sum(1 for line in content if OTTER_LINE.match(line))
+    if headings >= 2 and headings * 5 >= len(content):  # Otter-style: one heading per turn
+        return 0.5
     labelled = [split_speaker(line)[0] for line in content]
     named = [name for name in labelled if name]
     if len(named) < 2 or len(set(named)) < 2 and len(named) < 4:

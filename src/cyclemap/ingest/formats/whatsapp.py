@@ -36,7 +36,9 @@ What the reader decides:
   (encryption, group changes, security codes, disappearing messages) have
   ``speaker=None``. Events of one person keep the speaker: a deleted message
   ("This message was deleted", "You deleted this message") and a missed call,
-  because who deleted or who called matters to the cycle.
+  because who deleted or who called matters to the cycle. Older iOS
+  exports write group events unmarked under the group's or the actor's
+  name; :mod:`.whatsapp_events` finds them.
 * **Media** (``kind="media"``, speaker kept): placeholders such as
   ``<Media omitted>`` or ``image omitted`` and attachments such as
   ``IMG-20230101-WA0001.jpg (file attached)``, in the languages of
@@ -47,7 +49,8 @@ What the reader decides:
   are ignored. With several chats, ``ReadOptions.chat`` (``--chat``) picks by
   part of the member's name.
 * **Text** is as written, without direction marks and byte-order marks
-  (which may start any line). Ids are the 1-based message numbers; times are
+  (which may start any line), and without the "<This message was edited>"
+  note the app appends to an edited message. Ids are the 1-based message numbers; times are
   naive local times.
 
 Streaming: two passes over the file (a zip member is opened twice), constant
@@ -78,6 +81,7 @@ from .. import archive
 from ..registry import Reader, Sample, register
 from ..source import DIRECTION_MARKS, ReadOptions, Source, strip_marks
 from . import whatsapp_locale as words
+from .whatsapp_events import GroupEvents
 
 #: The longest message (all its lines) the reader accepts, in characters.
 MAX_MESSAGE_CHARS = 16 * 1024 * 1024
@@ -331,6 +335,7 @@ def _turns(source: Source, plan: _Plan) -> Iterator[Turn]:
     parts: list[str] = []
     size = started = 0
     speakers = _Speakers()
+    events = GroupEvents()  # older iOS group events written under a name
     for number, line in source.iter_lines():
         match = fast(line) or general(line)
         if match is None:
@@ -351,6 +356,13 @@ def _turns(source: Source, plan: _Plan) -> Iterator[Turn]:
         if fields != last_fields:  # messages often share a minute
             last_time, last_fields = _time(fields, plan, source, number), fields
         speaker, kind, first = _split(match["body"], speakers)
+        if kind == "message" and speaker is not None:
+            speaker, kind = events.kind(speaker, first)
+        elif events.title is None and speaker is None and kind == "system":
+            body = match["body"]
+            colon = body.find(": ")
+            if colon > 0:
+                events.notice(speakers[body[:colon]], body[colon + 2 :])
         current = (last_time, speaker, kind)
         parts, size, started = [first], len(first), number
     if current is not None:
@@ -360,6 +372,8 @@ def _turns(source: Source, plan: _Plan) -> Iterator[Turn]:
 def _turn(count: int, current: tuple[datetime, str | None, TurnKind], parts: list[str]) -> Turn:
     time, speaker, kind = current
     text = parts[0] if len(parts) == 1 else "\n".join(parts)
+    if text.endswith(">"):  # "… <This message was edited>": the app's note, not the writer's words
+        text = words.EDITED.sub("", text)
     return Turn(str(count), time, speaker, _unmarked(text), kind)
 
 

@@ -5,8 +5,9 @@ keeps the words. Everything here is matched case-insensitively against text
 whose direction marks are already removed, and loosely on purpose: the apps
 change a word or a full stop between versions, and a pattern that names the
 distinctive words survives that. Languages covered: English, German,
-Spanish, French, Portuguese (Brazil and Portugal), Italian and Dutch, plus
-the clock words of a few more.
+Spanish, French, Portuguese (Brazil and Portugal), Italian and Dutch; media
+placeholders, deleted messages and the encryption notice also in Czech,
+Russian, Turkish and Indonesian; the clock words of a few more.
 
 Sources: exports seen in other projects' tests and code (whatstk,
 chat-miner, whatsapp-chat-parser) and the apps' own wording.
@@ -62,6 +63,13 @@ _LEFT_OUT = (
     r"|weggelaten"
 )
 _ANDROID_OMITTED = rf"<[^<>\n]{{0,60}}?\b(?:{_LEFT_OUT})\s*>"
+# Languages that put the "left out" word first or say "without media": Czech
+# and Russian as seen in real exports, Ukrainian, Polish, Turkish, Indonesian.
+_ANDROID_OMITTED_OTHER = (
+    r"<(?:m[ée]dia vynech[áa]n[yaoé]?|bez m[ée]di[íi]"
+    r"|без медиафайлов|без медіафайлів|pomini[ęe]to multimedia"
+    r"|medya dahil edilmedi|media tidak disertakan)>"
+)
 
 # iOS, without media: "image omitted", "Bild weggelassen", "imagen omitida",
 # "image absente", "imagem ocultada", "immagine omessa", "afbeelding
@@ -94,7 +102,7 @@ _ANDROID_ATTACHED = (
     r"|(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.\w{1,8} \([^()\n]{2,40}\)"
 )
 
-_MEDIA = rf"{_ANDROID_OMITTED}|{_IOS_OMITTED}|{_IOS_ATTACHED}|{_ANDROID_ATTACHED}"
+_MEDIA = rf"{_ANDROID_OMITTED}|{_ANDROID_OMITTED_OTHER}|{_IOS_OMITTED}|{_IOS_ATTACHED}|{_ANDROID_ATTACHED}"
 MEDIA = re.compile(_MEDIA, re.IGNORECASE)
 
 
@@ -110,6 +118,9 @@ _DELETED = (
     r"|apagou esta mensagem|eliminou esta mensagem|mensagem apagada"
     r"|questo messaggio [èe] stato eliminato|hai eliminato questo messaggio"
     r"|dit bericht is verwijderd|je hebt dit bericht verwijderd|u hebt dit bericht verwijderd"
+    r"|данное сообщение удалено|вы удалили данное сообщение|это сообщение удалено"
+    r"|tato zpr[áa]va byla smaz[áa]na|smazali jste tuto zpr[áa]vu"
+    r"|bu mesaj silindi|bu mesaj[ıi] sildiniz|pesan ini telah dihapus|anda menghapus pesan ini"
     r")\.?"
 )
 DELETED = re.compile(_DELETED, re.IGNORECASE)
@@ -129,15 +140,26 @@ _MISSED_CALL = (
 MISSED_CALL = re.compile(_MISSED_CALL, re.IGNORECASE)
 
 
+#: The note WhatsApp (since 2023) appends to an edited message: the app's
+#: words, not the writer's, so the reader takes them off the end of the text.
+EDITED = re.compile(
+    r"\s*[\u200e\u200f]?<(?:this message was edited|diese nachricht wurde bearbeitet"
+    r"|este mensaje fue editado|se edit[óo] este mensaje|ce message a [ée]t[ée] modifi[ée]"
+    r"|esta mensagem foi editada|mensagem editada|questo messaggio [èe] stato modificato"
+    r"|dit bericht is bewerkt|bericht bewerkt)>$",
+    re.IGNORECASE,
+)
+
+
 # --- Chat events: system lines with no speaker ---------------------------------
 
 #: The end-to-end encryption notice at the top of every chat. iOS writes it
 #: under the chat's name ("Alex: Messages and calls are end-to-end encrypted").
 _ENCRYPTION = (
     r"(?:messages|nachrichten|los mensajes|mensajes|les messages|as mensagens|mensagens"
-    r"|i messaggi|berichten)\b.{0,160}?"
+    r"|i messaggi|berichten|сообщения|zpr[áa]vy|mesajlar|pesan)\b.{0,160}?"
     r"(?:end-to-end|ende-zu-ende|extremo a extremo|de bout en bout|ponta a ponta"
-    r"|ponto a ponto|ponto-a-ponto)"
+    r"|ponto a ponto|ponto-a-ponto|сквозным шифрованием|koncov\w* šifrov\w*|uçtan uca)"
 )
 ENCRYPTION = re.compile(_ENCRYPTION, re.IGNORECASE)
 
