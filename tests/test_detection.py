@@ -19,7 +19,7 @@ FAMILIES = {
     "meta": {"meta"},
     "instagram": {"meta"},
     "signal": {"signal-sigtop", "signal-export"},
-    "discord": {"discord"},
+    "discord": {"discord", "discord-txt"},
     "imessage": {"imessage"},
     "sms": {"sms"},
     "transcripts": {"transcript", "webvtt", "srt"},
@@ -27,6 +27,9 @@ FAMILIES = {
     "line": {"line"},
     "google_chat": {"google-chat"},
     "telegram_html": {"telegram-html"},
+    "kakaotalk": {"kakaotalk"},
+    "hangouts": {"hangouts"},
+    "slack": {"slack"},
 }
 NOT_EXPORTS = {"target.json", "README.md", "LICENSE", "_make.py"}
 

@@ -95,8 +95,9 @@ _LEAD = f"[{DIRECTION_MARKS}]*"
 # a faster pattern for the shape of one file (see _fast_header).
 _HEADER = re.compile(
     rf"{_LEAD}(?P<open>\[)?{_LEAD}"
-    r"(?P<a>\d{1,4})(?P<sep>[./-]\s?)(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})"
-    rf"(?P<mid>\.?(?:,\s?|\s)(?:(?:{words.DATE_TIME_WORDS})\s)?)"
+    # Arabic Android puts a right-to-left mark before each "/" and writes "،" for ",".
+    r"(?P<a>\d{1,4})(?P<sep>\u200f?[./-]\s?)(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})"
+    rf"(?P<mid>\.?(?:[,،]\s?|\s)(?:(?:{words.DATE_TIME_WORDS})\s)?)"
     rf"(?:(?P<pre>{words.MERIDIEM_BEFORE})\s?)?"
     r"(?P<h>\d{1,2})(?P<tsep>[:.])(?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?"
     rf"(?:(?P<gap>\s?)(?P<post>{words.MERIDIEM_AFTER}))?"
@@ -137,6 +138,8 @@ class _Plan:
 
 def _year(text: str) -> int:
     value = int(text)
+    if value >= 2400:  # a phone set to the Thai Buddhist calendar: 2567 is 2024
+        return value - 543
     return 2000 + value if len(text) <= 2 else value  # WhatsApp began in 2009
 
 

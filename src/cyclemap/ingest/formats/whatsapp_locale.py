@@ -64,11 +64,13 @@ _LEFT_OUT = (
 )
 _ANDROID_OMITTED = rf"<[^<>\n]{{0,60}}?\b(?:{_LEFT_OUT})\s*>"
 # Languages that put the "left out" word first or say "without media": Czech
-# and Russian as seen in real exports, Ukrainian, Polish, Turkish, Indonesian.
+# and Russian as seen in real exports, Ukrainian, Polish, Turkish, Indonesian,
+# Persian (seen in a real export) and Arabic.
 _ANDROID_OMITTED_OTHER = (
     r"<(?:m[ée]dia vynech[áa]n[yaoé]?|bez m[ée]di[íi]"
     r"|без медиафайлов|без медіафайлів|pomini[ęe]to multimedia"
-    r"|medya dahil edilmedi|media tidak disertakan)>"
+    r"|medya dahil edilmedi|media tidak disertakan"
+    r"|رسانه حذف شد|تم استبعاد الوسائط)>"
 )
 
 # iOS, without media: "image omitted", "Bild weggelassen", "imagen omitida",
