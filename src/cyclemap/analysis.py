@@ -15,8 +15,8 @@ document is written (:func:`write_json`), one at a time.
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -26,7 +26,7 @@ import numpy as np
 from . import __version__
 from .classify import LabelledTurn, classify_stream, input_turns, load_corrections, open_cache
 from .cycle.coding import coded_columns
-from .cycle.columns import NO_TIME, CodedColumns, StringColumn, give_back
+from .cycle.columns import DAY_US, NO_TIME, CodedColumns, StringColumn, give_back, own_pages
 from .cycle.episodes import EpisodeReport, find_episodes
 from .cycle.patterns import find_patterns, role_reversals
 from .cycle.sequential import CodedView
@@ -53,8 +53,8 @@ class _Found:
 
     __slots__ = ("flags", "clear", "position")
 
-    def __init__(self, finding: SafetyFinding) -> None:
-        self.flags, self.clear, self.position = finding.flags, finding.clear, finding.position
+    def __init__(self, flags: tuple[str, ...], clear: bool, position: int) -> None:
+        self.flags, self.clear, self.position = flags, clear, position
 
 
 class Findings:
@@ -70,8 +70,18 @@ class Findings:
         self._pending: list[str] = []
 
     def append(self, finding: SafetyFinding) -> None:
-        self.light.append(_Found(finding))
-        self._pending.append(_ENCODER.encode(finding.to_json()))
+        self.add(finding.turn_id, finding.speaker, finding.flags, finding.evidence, finding.position)
+
+    def add(self, turn_id: str, speaker: str | None, flags: tuple[str, ...], evidence: tuple[Evidence, ...],
+            position: int) -> None:
+        """What :meth:`append` keeps of ``SafetyFinding(turn_id, speaker, flags, evidence, position)``,
+        without making the finding (a long chat has a hundred thousand)."""
+        clear = any(e.reason.endswith("(clear)") for e in evidence)  # SafetyFinding.clear
+        self.light.append(_Found(flags, clear, position))
+        self._pending.append(_ENCODER.encode({  # SafetyFinding.to_json()
+            "turn": turn_id, "speaker": speaker, "flags": list(flags), "clear": clear,
+            "evidence": [e.to_json() for e in evidence],
+        }))
         if len(self._pending) >= 1024:
             self._texts.extend(self._pending)
             self._pending = []
@@ -106,7 +116,7 @@ class _Tally:
             evidence = tuple(e for e in label.evidence if e.reason.startswith("safety"))
             if not evidence:  # flags given with coded input count as clear
                 evidence = tuple(Evidence(f"safety: {f} (clear)", "given with the input") for f in label.safety)
-            self.findings.append(SafetyFinding(row.turn.id, row.turn.speaker, label.safety, evidence, self.turns))
+            self.findings.add(row.turn.id, row.turn.speaker, label.safety, evidence, self.turns)
 
     def watch(self, rows: Iterable[LabelledTurn]) -> Iterable[LabelledTurn]:
         for row in rows:
@@ -132,47 +142,110 @@ def _safety(findings: Findings, country: str | None = None, lazy: bool = False) 
     }
 
 
-def _groups_by_period(cols: CodedColumns, unit: str) -> dict[str, np.ndarray]:
+_CHUNK = 1 << 18  # events read at once by the steps here
+
+
+class PeriodGroups(Mapping[str, np.ndarray]):
+    """The positions of the timed events of each period (ISO week or month), periods in order of their key.
+
+    Each event's period is kept as one small number (2 bytes an event); a period's
+    positions are made when asked for, so only one period's are held at a time.
+    """
+
+    def __init__(self, cols: CodedColumns, unit: str) -> None:
+        days: set[int] = set()
+        n = len(cols)
+        for lo in range(0, n, _CHUNK):
+            wall = cols.wall[lo:lo + _CHUNK]
+            days.update(np.unique(wall[wall != NO_TIME] // DAY_US).tolist())
+        ordered = sorted(days)
+        keys = [_period_key(number, unit) for number in ordered]
+        self.names = sorted(set(keys))
+        rank_of = {name: k for k, name in enumerate(self.names)}
+        day_rank = np.array([rank_of[key] for key in keys], np.int64)
+        day_list = np.array(ordered, np.int64)
+        self.rank = np.empty(n, np.int16 if len(self.names) < 2**15 else np.int32)  # -1: no time
+        for lo in range(0, n, _CHUNK):
+            wall = cols.wall[lo:lo + _CHUNK]
+            timed = wall != NO_TIME
+            rank = np.full(len(wall), -1, self.rank.dtype)
+            rank[timed] = day_rank[np.searchsorted(day_list, wall[timed] // DAY_US)]
+            self.rank[lo:lo + len(wall)] = rank
+        self._spans = [(k, k) for k in range(len(self.names))]
+
+    def coarsen(self, most: int) -> PeriodGroups:
+        """Consecutive periods merged into at most ``most`` spans (years of weeks would be hundreds)."""
+        if len(self._spans) > most:
+            size = -(-len(self.names) // most)
+            self._spans = [(a, min(a + size, len(self.names)) - 1) for a in range(0, len(self.names), size)]
+        return self
+
+    def _name(self, span: tuple[int, int]) -> str:
+        a, b = span
+        return self.names[a] if a == b and len(self._spans) == len(self.names) else f"{self.names[a]}..{self.names[b]}"
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._name(span) for span in self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        for span in self._spans:
+            if self._name(span) == name:
+                a, b = span
+                rank = self.rank
+                positions = np.flatnonzero((rank >= a) & (rank <= b)) if a != b else np.flatnonzero(rank == a)
+                # period after period (as the periods were merged), each in order
+                return positions[np.argsort(rank[positions], kind="stable")] if a != b else positions
+        raise KeyError(name)
+
+
+def _period_key(day_number: int, unit: str) -> str:
+    day = date.fromordinal(_ORDINAL_1970 + day_number)
+    return f"{day:%Y-%m}" if unit == "month" else f"{day.isocalendar().year}-W{day.isocalendar().week:02d}"
+
+
+def _groups_by_period(cols: CodedColumns, unit: str) -> PeriodGroups:
     """The positions of the timed events of each period (ISO week or month), periods in order of their key."""
-    timed = np.flatnonzero(cols.wall != NO_TIME)
-    days, inverse = np.unique(cols.days()[timed], return_inverse=True)
-    keys = []
-    for number in days.tolist():
-        day = date.fromordinal(_ORDINAL_1970 + number)
-        keys.append(f"{day:%Y-%m}" if unit == "month" else f"{day.isocalendar().year}-W{day.isocalendar().week:02d}")
-    names = sorted(set(keys))
-    rank = np.array([names.index(k) for k in keys], np.int64) if keys else np.zeros(0, np.int64)
-    of_event = rank[inverse] if len(timed) else np.zeros(0, np.int64)
-    order = np.argsort(of_event, kind="stable")
-    cuts = np.searchsorted(of_event[order], np.arange(len(names) + 1))
-    return {name: timed[order[cuts[k]:cuts[k + 1]]] for k, name in enumerate(names)}
+    return PeriodGroups(cols, unit)
 
 
 _ORDINAL_1970 = date(1970, 1, 1).toordinal()
 
 
-def _coarsen(groups: dict[str, np.ndarray], most: int = MAX_ROLE_PERIODS) -> dict[str, np.ndarray]:
+def _coarsen(groups: PeriodGroups, most: int = MAX_ROLE_PERIODS) -> PeriodGroups:
     """Merge consecutive periods into at most ``most`` spans (years of weeks would be hundreds)."""
-    if len(groups) <= most:
-        return groups
-    keys = list(groups)
-    size = -(-len(keys) // most)
-    merged: dict[str, np.ndarray] = {}
-    for start in range(0, len(keys), size):
-        span = keys[start:start + size]
-        merged[f"{span[0]}..{span[-1]}"] = np.concatenate([groups[key] for key in span])
-    return merged
+    return groups.coarsen(most)
 
 
-def _groups_by_topic(report: EpisodeReport) -> dict[str, np.ndarray]:
+class TopicGroups(Mapping[str, np.ndarray]):
+    """The events of every episode of each coarse topic, episode after episode, made when asked for."""
+
+    def __init__(self, report: EpisodeReport) -> None:
+        self._index = report.index
+        self._names = list(dict.fromkeys(self._index.coarse)) if self._index is not None else []
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._names:
+            raise KeyError(name)
+        index = self._index
+        chosen = np.array([k for k, coarse in enumerate(index.coarse) if coarse == name], np.int64)
+        first, last = index.first[chosen], index.last[chosen]
+        lengths = last - first + 1
+        starts = np.cumsum(lengths) - lengths  # where each episode's events begin in the result
+        return np.repeat(first - starts, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+
+
+def _groups_by_topic(report: EpisodeReport) -> TopicGroups:
     """The events of every episode of each coarse topic, episode after episode."""
-    groups: dict[str, list[np.ndarray]] = defaultdict(list)
-    index = report.index
-    if index is None:
-        return {}
-    for k, coarse in enumerate(index.coarse):
-        groups[coarse].append(np.arange(int(index.first[k]), int(index.last[k]) + 1))
-    return {name: np.concatenate(parts) for name, parts in groups.items()}
+    return TopicGroups(report)
 
 
 def _conversation_views(cols: CodedColumns, most: int) -> Iterator[tuple[str | None, CodedView]]:
@@ -258,20 +331,23 @@ def analyze_rows(
     cols = coded_columns(rows, watch=tally.see)
     whole = CodedView.whole(cols)
     overall = find_patterns(whole, permutations=permutations, seed=seed)
+    conversations = len(whole.run_bounds())
+    del whole  # two numbers an event
     give_back()  # each step's temporaries (arrays of the chat's length) go back before the next
+    own_pages()  # ... and from here on, as soon as they are freed
     episodes = find_episodes(cols)
     give_back()
     span_days = 0.0
-    walls = cols.wall[cols.wall != NO_TIME]
-    if len(walls):
-        span_days = timedelta(microseconds=int(walls.max()) - int(walls.min())).total_seconds() / 86400
+    walls = _wall_range(cols)
+    if walls is not None:
+        span_days = timedelta(microseconds=walls[1] - walls[0]).total_seconds() / 86400
     unit = "month" if span_days > 120 else "week"
     trend = trends(cols, unit, episodes=episodes, seed=seed)
     give_back()
     periods = _coarsen(_groups_by_period(cols, unit))
     topics = _groups_by_topic(episodes)
     per_conversation = []
-    if len(whole.run_bounds()) > 1:
+    if conversations > 1:
         for name, view in _conversation_views(cols, MAX_CONVERSATIONS):
             report = find_patterns(view, label=name, permutations=min(permutations, PART_PERMUTATIONS), seed=seed)
             per_conversation.append(report.to_json())
@@ -280,16 +356,15 @@ def analyze_rows(
                                        detail=False) for k, v in periods.items()}
     topic_reports = {k: find_patterns(CodedView.one(cols, v), label=k, permutations=PART_PERMUTATIONS, seed=seed,
                                       detail=False) for k, v in topics.items()}
+    del periods, topics
     by_period = role_reversals(period_reports) if len(period_reports) > 1 else []
     by_topic = role_reversals(topic_reports) if len(topic_reports) > 1 else []
     people = overall.participants
-    written = cols.source == 0
-    counts = np.bincount(cols.speaker[written].astype(np.int64) * 5 + cols.move[written],
-                         minlength=(len(cols.speakers) + 1) * 5)
+    counts = _move_counts(cols)
     moves = {(cols.speakers[k], code): int(counts[k * 5 + i]) for k in range(len(cols.speakers))
              for i, code in enumerate(("pursue", "withdraw", "soften", "neutral"))}
     document = overall.to_json()
-    if tally.not_read and 2 * tally.not_read > int(written.sum()):
+    if tally.not_read and 2 * tally.not_read > int(counts.sum()):
         _unread(document)  # a "calm" reading of words cyclemap could not read would be made up
     return {
         "$schema": SCHEMA_ID,
@@ -314,6 +389,28 @@ def analyze_rows(
         "notes": list(episodes.notes) + list(trend.notes),
         "source": {"turns_with_given_codes": tally.given_codes, "turns_not_read": tally.not_read},
     }
+
+
+def _wall_range(cols: CodedColumns) -> tuple[int, int] | None:
+    """The earliest and latest wall-clock time (microseconds), a block at a time; None without times."""
+    low = high = None
+    for lo in range(0, len(cols), _CHUNK):
+        wall = cols.wall[lo:lo + _CHUNK]
+        wall = wall[wall != NO_TIME]
+        if len(wall):
+            low = int(wall.min()) if low is None else min(low, int(wall.min()))
+            high = int(wall.max()) if high is None else max(high, int(wall.max()))
+    return None if low is None else (low, high)
+
+
+def _move_counts(cols: CodedColumns) -> np.ndarray:
+    """Written turns by speaker and move (speaker * 5 + move), a block at a time."""
+    counts = np.zeros((len(cols.speakers) + 1) * 5, np.int64)
+    for lo in range(0, len(cols), _CHUNK):
+        written = cols.source[lo:lo + _CHUNK] == 0
+        keys = cols.speaker[lo:lo + _CHUNK][written].astype(np.int64) * 5 + cols.move[lo:lo + _CHUNK][written]
+        counts += np.bincount(keys, minlength=len(counts))
+    return counts
 
 
 def _unread(document: dict[str, Any]) -> None:

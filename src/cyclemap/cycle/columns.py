@@ -55,16 +55,35 @@ _GIVE_BACK_EVERY = 64  # blocks between two returns of freed memory to the syste
 _KNOWN_TEXTS = 20_000  # texts whose words are remembered (chats repeat "ok", "love you", ...)
 
 
-def _libc_trim() -> Callable[[int], int] | None:
+def _libc(name: str) -> Callable[..., int] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), name)
     except (OSError, AttributeError):  # not glibc (musl, ...): nothing to do
         return None
 
 
-_TRIM = _libc_trim()
+_TRIM = _libc("malloc_trim")
+_MALLOPT = _libc("mallopt")
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+_OWN_PAGES = 256 * 1024  # allocations this large get pages of their own
+
+
+def own_pages() -> None:
+    """From now on give every large allocation (a temporary array) pages of its own, unmapped when freed.
+
+    Why: glibc raises its threshold for that to the size of the largest block
+    freed so far (up to 32 MiB), so on a long chat every array of the later
+    steps comes from the shared heap, where what one step freed stays resident
+    and adds to the next step's peak. Setting the threshold turns that
+    adjustment off for the rest of the process. Not called before the
+    permutations: they make and drop the same arrays thousands of times, and
+    fresh pages each time would cost more in page faults than they save.
+    Elsewhere than glibc: nothing.
+    """
+    if _MALLOPT is not None:
+        _MALLOPT(_M_MMAP_THRESHOLD, _OWN_PAGES)
 
 
 def give_back() -> None:
@@ -413,7 +432,9 @@ class ColumnsBuilder:
         if not rows:
             return
         columns = list(zip(*rows))
-        self._blocks[table].append([np.array(column, dtype) for column, dtype in zip(columns, _TYPES)])
+        # the turn's index and position as int32 when they fit (every block, in practice): half the memory
+        self._blocks[table].append([_narrow(np.array(column, dtype)) if name in ("index", "after")
+                                    else np.array(column, dtype) for column, dtype, name in zip(columns, _TYPES, _NAMES)])
         rows.clear()
         texts, ids = self._strings[table]
         self._texts[table].extend(texts)
@@ -425,8 +446,10 @@ class ColumnsBuilder:
             if self._flushes % _GIVE_BACK_EVERY == 0:
                 give_back()
             lists = self._words_of
-            lengths = np.fromiter(map(len, lists), np.int64, len(lists))
-            flat = np.fromiter(chain.from_iterable(lists), np.int32, int(lengths.sum()))
+            lengths = np.fromiter(map(len, lists), np.int32, len(lists))
+            flat = np.fromiter(chain.from_iterable(lists), np.int32, int(lengths.sum(dtype=np.int64)))
+            if len(flat) and flat.max() <= np.iinfo(np.uint16).max:  # word ids of a small vocabulary: 2 bytes
+                flat = flat.astype(np.uint16)
             self._token_blocks.append((lengths, flat))
             lists.clear()
 
@@ -454,7 +477,8 @@ class ColumnsBuilder:
         turn[event_at] = False
         merged: dict[str, Any] = {}
         for k, name in enumerate(_NAMES[:-1]):
-            column = np.empty(total, _TYPES[k])
+            kinds = [b[k].dtype for table in ("turn", "event") for b in self._blocks[table]]
+            column = np.empty(total, np.result_type(*kinds) if kinds else _TYPES[k])
             column[turn] = self._column("turn", k)
             column[event_at] = self._column("event", k)[order]
             merged[name] = _narrow(column) if name == "index" else column
@@ -493,7 +517,7 @@ def _narrow(column: np.ndarray) -> np.ndarray:
     """An int64 column as int32 when its values fit (half the memory)."""
     if len(column) and (column.max() >= 2**31 or column.min() < -(2**31)):
         return column
-    return column.astype(np.int32)
+    return column.astype(np.int32, copy=False)
 
 
 def columns_of(sequence: Iterable[CodedTurn]) -> CodedColumns:

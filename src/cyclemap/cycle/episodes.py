@@ -62,7 +62,7 @@ import numpy as np
 
 from ..codebook import Move
 from .coded import CodedSequence, CodedTurn, move_of
-from .columns import MOVES, NAIVE, NEUTRAL, NO_TIME, PURSUE, SOFTEN, SOURCES, UNKNOWN, WITHDRAW, CodedColumns, columns_of
+from .columns import DAY_US, MOVES, NAIVE, NEUTRAL, NO_TIME, PURSUE, SOFTEN, SOURCES, UNKNOWN, WITHDRAW, CodedColumns, columns_of
 
 # --- the rule's constants -------------------------------------------------
 
@@ -299,53 +299,78 @@ def _gap_seconds(later: datetime, earlier: datetime) -> float:
         return (later.replace(tzinfo=None) - earlier.replace(tzinfo=None)).total_seconds()
 
 
+_CHUNK = 1 << 18  # events read at once: temporaries of a long chat stay a few MB
+
+
 def _splits(cols: CodedColumns) -> tuple[bytes, int, int]:
-    """Where a new stretch must begin; also how often time ran backwards, and untimed turns."""
+    """Where a new stretch must begin; also how often time ran backwards, and untimed turns.
+
+    Read a block of events at a time; the previous timed turn is carried over a block's edge.
+    """
     n = len(cols)
     conversation = cols.conversation
-    changed = np.zeros(n, bool)
-    changed[1:] = conversation[1:] != conversation[:-1]
-    turn = cols.source == 0
-    has_time = cols.wall != NO_TIME
-    untimed = int(np.count_nonzero(turn & ~has_time))
-    timed = np.flatnonzero(turn & has_time)
-    splits = changed.copy()
-    backwards = 0
-    if len(timed) > 1:
-        run = np.cumsum(changed)  # the quiet is measured within a conversation only
-        later, earlier = timed[1:], timed[:-1]
-        same = run[later] == run[earlier]
-        if cols.aware:
-            aware = (cols.offset[later] != NAIVE) & (cols.offset[earlier] != NAIVE)
-            instants = cols.instants()
-            micros = np.where(aware, instants[later] - instants[earlier], cols.wall[later] - cols.wall[earlier])
-        else:
-            micros = cols.wall[later] - cols.wall[earlier]
-        gap = micros / 1e6
-        days = cols.days()
-        backwards = int(np.count_nonzero(same & (gap < 0)))
-        split = same & (gap >= 0) & (
-            (gap >= GAP.total_seconds())
-            | ((gap >= NEW_DAY_GAP.total_seconds()) & (days[later] != days[earlier]))
-        )
-        splits[later[split]] = True
-    return splits.tobytes(), backwards, untimed
+    splits = bytearray(n)
+    backwards = untimed = 0
+    run_base = 0  # conversation changes before the block: the quiet is measured within a conversation only
+    last: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # the previous timed turn: run, wall, offset
+    for lo in range(0, n, _CHUNK):
+        hi = min(n, lo + _CHUNK)
+        changed = np.zeros(hi - lo, bool)
+        changed[1:] = conversation[lo + 1:hi] != conversation[lo:hi - 1]
+        if lo:
+            changed[0] = conversation[lo] != conversation[lo - 1]
+        turn = cols.source[lo:hi] == 0
+        has_time = cols.wall[lo:hi] != NO_TIME
+        untimed += int(np.count_nonzero(turn & ~has_time))
+        timed = np.flatnonzero(turn & has_time)
+        del turn, has_time
+        run = np.cumsum(changed)
+        run += run_base
+        run_base = int(run[-1])
+        mark = changed
+        if len(timed):
+            wall, runs = cols.wall[timed + lo], run[timed]
+            offset = cols.offset[timed + lo]
+            later = timed
+            if last is not None:  # the pair across the block's edge
+                runs, wall, offset = (np.concatenate([a, b]) for a, b in zip(last, (runs, wall, offset)))
+            else:
+                later = timed[1:]
+            last = (runs[-1:], wall[-1:], offset[-1:])
+            if len(later):
+                same = runs[1:] == runs[:-1]
+                if cols.aware:
+                    aware = (offset[1:] != NAIVE) & (offset[:-1] != NAIVE)
+                    instants = np.where(offset != NAIVE, wall - offset.astype(np.int64) * 1_000_000, wall)
+                    micros = np.where(aware, instants[1:] - instants[:-1], wall[1:] - wall[:-1])
+                else:
+                    micros = wall[1:] - wall[:-1]
+                gap = micros / 1e6
+                days = wall // DAY_US
+                backwards += int(np.count_nonzero(same & (gap < 0)))
+                split = same & (gap >= 0) & (
+                    (gap >= GAP.total_seconds())
+                    | ((gap >= NEW_DAY_GAP.total_seconds()) & (days[1:] != days[:-1]))
+                )
+                mark[later[split]] = True
+        splits[lo:hi] = mark.tobytes()
+    return bytes(splits), backwards, untimed
 
 
-def _tensions(cols: CodedColumns) -> np.ndarray:
-    """:func:`turn_tension` of every event at once (in place, to keep temporaries few on a long chat)."""
+def _tensions(cols: CodedColumns, part: slice = slice(None)) -> np.ndarray:
+    """:func:`turn_tension` of every event (of ``part``) at once (in place, to keep temporaries few)."""
     cue_of = [None, *cols.cues]  # cue code + 1 -> cue
-    move, source = cols.move, cols.source
-    weight = np.zeros(len(cols))
+    move, source, cue = cols.move[part], cols.source[part], cols.cue[part]
+    weight = np.zeros(len(move))
     written = source == 0
     for code, table in ((PURSUE, PURSUE_WEIGHTS), (WITHDRAW, WITHDRAW_WEIGHTS)):
         mask = written & (move == code)
         weights = np.array([table.get(c, table[None]) for c in cue_of])
-        weight[mask] = weights[cols.cue[mask] + 1]
+        weight[mask] = weights[cue[mask] + 1]
     weight[written & (move == SOFTEN)] = -SOFTEN_RELIEF
     weight[source == 1] = SILENCE_WEIGHT
     weight[source == 2] = PURSUE_WEIGHTS["contact"]
-    weight *= np.clip(cols.confidence, 0.0, 1.0)
+    weight *= np.clip(cols.confidence[part], 0.0, 1.0)
     return weight
 
 
@@ -354,16 +379,36 @@ def _tense_mask(cols: CodedColumns) -> np.ndarray:
 
 
 Stretch = tuple[int, int, ClosedBy]  # first and last position, what closed it
+_CLOSED: tuple[ClosedBy, ...] = ("calm", "gap", "end")
 
 
-def _scan(cols: CodedColumns, splits: Sequence[int], tense: Sequence[int]) -> tuple[array[float], list[Stretch]]:
+class Stretches:
+    """The raw stretches of a scan as arrays (a long chat has a hundred thousand), read as :data:`Stretch`."""
+
+    def __init__(self) -> None:
+        self.first, self.last, self.closed = array("q"), array("q"), bytearray()
+
+    def append(self, stretch: Stretch) -> None:
+        self.first.append(stretch[0])
+        self.last.append(stretch[1])
+        self.closed.append(_CLOSED.index(stretch[2]))
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def __iter__(self) -> Iterator[Stretch]:
+        closed = _CLOSED
+        return ((a, b, closed[c]) for a, b, c in zip(self.first, self.last, self.closed))
+
+
+def _scan(cols: CodedColumns, splits: Sequence[int], tense: Sequence[int]) -> tuple[array[float], Stretches]:
     """Scores and the raw stretches (compact sequences: a million events take megabytes, not a hundred)."""
-    conversation = array("i")
-    conversation.frombytes(memoryview(np.ascontiguousarray(cols.conversation, np.int32)).cast("B"))
-    tensions = array("d")
-    tensions.frombytes(memoryview(_tensions(cols)).cast("B"))
+    conversation = cols.conversation
+    n = len(cols)
+    # each block's tensions as floats; the scores in one array of the chat's length (the curves read them)
+    tensions = (x for lo in range(0, n, _CHUNK) for x in _tensions(cols, slice(lo, lo + _CHUNK)).tolist())
     scores: array[float] = array("d")
-    stretches: list[Stretch] = []
+    stretches = Stretches()
     start: int | None = None
     floor = 0  # the walk back never reaches into a closed stretch or across a split
     quiet = 0
@@ -393,7 +438,7 @@ def _scan(cols: CodedColumns, splits: Sequence[int], tense: Sequence[int]) -> tu
                 stretches.append((start, pos, "calm"))
                 start, floor = None, pos + 1
     if start is not None:
-        stretches.append((start, len(tensions) - 1, "end"))
+        stretches.append((start, n - 1, "end"))
     return scores, stretches
 
 
@@ -633,6 +678,27 @@ def _topic_ids(cols: CodedColumns, first: int, last: int, topics_of: dict[int, t
 
 # --- the whole sequence ---------------------------------------------------
 
+class Ragged(Sequence[tuple[int, ...]]):
+    """Short tuples of ints (each episode's word ids) back to back in one array: 4 bytes an id,
+    not a tuple and an int object each."""
+
+    def __init__(self) -> None:
+        self._values, self._ends = array("i"), array("q")
+
+    def append(self, values: Sequence[int]) -> None:
+        self._values.extend(values)
+        self._ends.append(len(self._values))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        k = range(len(self))[k]
+        return tuple(self._values[self._ends[k - 1] if k else 0:self._ends[k]])
+
+
 @dataclass(frozen=True)
 class EpisodeIndex:
     """Every episode of a report as arrays: enough to count, date and group them without making them.
@@ -648,8 +714,8 @@ class EpisodeIndex:
     peak: np.ndarray
     start_time: np.ndarray  # the first event with a time
     coarse: list[str]  # the coarse topic
-    keywords: list[tuple[int, ...]]  # word ids (into the columns' vocabulary)
-    matched: list[tuple[int, ...]]
+    keywords: Sequence[tuple[int, ...]]  # word ids (into the columns' vocabulary)
+    matched: Sequence[tuple[int, ...]]
 
     def __len__(self) -> int:
         return len(self.first)
@@ -746,12 +812,14 @@ def find_episodes(sequence: CodedSequence | CodedColumns) -> EpisodeReport:
     scores, stretches = _scan(cols, splits, tense)
     score_array = np.frombuffer(scores, np.float64)  # shares the scores' memory
     del scores
-    tense_before = np.concatenate([[0], np.cumsum(tense_mask)])  # tense events before each position
-    timed_at = np.flatnonzero(cols.wall != NO_TIME)
+    tense_before = np.zeros(len(cols) + 1, np.int32 if len(cols) < 2**31 else np.int64)
+    np.cumsum(tense_mask, out=tense_before[1:])  # tense events before each position
+    del tense_mask
     quiet_moves = (NEUTRAL, UNKNOWN)
     move, source = cols.move, cols.source
-    kept: dict[str, list] = {name: [] for name in ("first", "last", "closed_by", "ending", "closer", "peak",
-                                                    "start_time", "coarse", "keywords", "matched")}
+    # arrays and shared strings, not an int object per field: a long chat has a hundred thousand episodes
+    kept: dict[str, Any] = {name: array("q") for name in ("first", "last", "closer", "peak", "start_time")}
+    kept.update(closed_by=[], ending=[], coarse=[], keywords=Ragged(), matched=Ragged())
     topics_of: dict[int, tuple[int, ...]] = {}
     blips = 0
     for first, last, closed_by in stretches:
@@ -762,8 +830,8 @@ def find_episodes(sequence: CodedSequence | CodedColumns) -> EpisodeReport:
             continue
         ending, closer = _ending(cols, tense, first, last, closed_by)
         peak = first + int(np.argmax(score_array[first:last + 1]))  # the first of equal peaks
-        at = int(np.searchsorted(timed_at, first))
-        start_time = int(timed_at[at]) if at < len(timed_at) and timed_at[at] <= last else -1
+        clocked = np.flatnonzero(cols.wall[first:last + 1] != NO_TIME)[:1]  # the first event with a time
+        start_time = first + int(clocked[0]) if len(clocked) else -1
         kept["first"].append(first)
         kept["last"].append(last)
         kept["closed_by"].append(closed_by)
@@ -776,9 +844,9 @@ def find_episodes(sequence: CodedSequence | CodedColumns) -> EpisodeReport:
         kept["keywords"].append(keywords)
         kept["matched"].append(matched)
     index = EpisodeIndex(
-        first=np.array(kept["first"], np.int64), last=np.array(kept["last"], np.int64),
-        closed_by=kept["closed_by"], ending=kept["ending"], closer=np.array(kept["closer"], np.int64),
-        peak=np.array(kept["peak"], np.int64), start_time=np.array(kept["start_time"], np.int64),
+        first=np.frombuffer(kept["first"], np.int64), last=np.frombuffer(kept["last"], np.int64),
+        closed_by=kept["closed_by"], ending=kept["ending"], closer=np.frombuffer(kept["closer"], np.int64),
+        peak=np.frombuffer(kept["peak"], np.int64), start_time=np.frombuffer(kept["start_time"], np.int64),
         coarse=kept["coarse"], keywords=kept["keywords"], matched=kept["matched"],
     )
     if blips:

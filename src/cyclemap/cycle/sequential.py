@@ -342,8 +342,8 @@ class _Events:
     """Every event of every conversation as integer arrays, conversations back to back."""
 
     codes: np.ndarray  # int8, index into CODES
-    speaker: np.ndarray  # int64, index into speakers
-    conversation: np.ndarray  # int64, index into conversations
+    speaker: np.ndarray  # int32, index into speakers
+    conversation: np.ndarray  # int32 (int64 past 2**31 events), index into conversations
     speakers: tuple[str, ...]
     conversations: tuple[str, ...]
 
@@ -354,7 +354,7 @@ class _Events:
         if np.any(codes == UNKNOWN):
             raise ValueError("a move outside the codebook cannot be counted in a lag table")
         ids = view.speaker_ids()
-        local = np.zeros(len(cols.speakers) + 1, np.int64)
+        local = np.zeros(len(cols.speakers) + 1, np.int32)  # 4 bytes an event
         local[ids] = np.arange(len(ids))
         runs = view.runs - view.runs[0] if len(view.runs) else view.runs
         if len(runs):  # runs numbered 0, 1, 2, ... in order
@@ -368,7 +368,7 @@ class _Events:
         return cls(
             codes=codes.astype(np.int8),
             speaker=local[cols.speaker[positions]],
-            conversation=runs.astype(np.int64),
+            conversation=runs.astype(np.int32 if len(runs) < 2**31 else np.int64),
             speakers=tuple(cols.speakers[int(k)] for k in ids),
             conversations=names,
         )
@@ -377,21 +377,50 @@ class _Events:
         return len(self.codes)
 
 
-def _lag_counts(codes: np.ndarray, events: _Events, lag: int) -> np.ndarray:
-    """Counts of every directed speaker pair at ``lag``: (sets, S, S, 4, 4) for codes of shape (sets, n)."""
+def _pair_keys(events: _Events, lag: int) -> np.ndarray:
+    """Each lag pair's table, times 16: (giver * S + receiver) * 16, or S * S * 16 across a conversation boundary.
+
+    Held in the smallest unsigned type that fits (one byte for up to three partners), so that
+    adding the two codes (0-15) gives each pair's bin without any 8-byte temporary.
+    """
+    s, k = len(events.speakers), len(CODES)
+    width = (s * s + 1) * k * k
+    kind = np.uint8 if width <= 256 else np.uint16 if width <= 65536 else np.int64
+    same = events.conversation[:-lag] == events.conversation[lag:]
+    table = np.where(same, events.speaker[:-lag] * s + events.speaker[lag:], s * s)
+    return (table * (k * k)).astype(kind)
+
+
+def _lag_counts(codes: np.ndarray, events: _Events, lag: int, keys: np.ndarray | None = None) -> np.ndarray:
+    """Counts of every directed speaker pair at ``lag``: (sets, S, S, 4, 4) for codes of shape (sets, n).
+
+    ``keys``: :func:`_pair_keys` of ``events`` and ``lag``, when already made.
+    """
     sets, n = codes.shape
     s, k = len(events.speakers), len(CODES)
     used = s * s * k * k
-    bins = used + k * k  # one extra table swallows the pairs that cross a conversation boundary
     if n <= lag:
         return np.zeros((sets, s, s, k, k), np.int64)
-    same = events.conversation[:-lag] == events.conversation[lag:]
-    base = np.where(same, (events.speaker[:-lag] * s + events.speaker[lag:]) * k * k, used)
-    index = codes[:, :-lag].astype(np.int64) * k + codes[:, lag:]
-    index += base
-    index += (np.arange(sets, dtype=np.int64) * bins)[:, None]
-    flat = np.bincount(index.ravel(), minlength=sets * bins)
-    return flat.reshape(sets, bins)[:, :used].reshape(sets, s, s, k, k)
+    if keys is None:
+        keys = _pair_keys(events, lag)
+    width = used + k * k  # one extra table swallows the pairs that cross a conversation boundary
+    pair = codes[:, :-lag] * np.int8(k)  # codes 0-3: a pair of them is one small number, 0-15
+    pair += codes[:, lag:]
+    if keys.dtype == np.uint8:
+        key = pair.view(np.uint8)
+        key += keys
+    else:
+        key = pair.astype(keys.dtype)
+        key += keys
+    del pair
+    if n >= 4096:  # one row at a time: bincount widens its input to 8 bytes a value
+        flat = np.empty((sets, width), np.int64)
+        for row in range(sets):
+            flat[row] = np.bincount(key[row], minlength=width)
+    else:
+        wide = key.astype(np.int64) + (np.arange(sets, dtype=np.int64) * width)[:, None]
+        flat = np.bincount(wide.ravel(), minlength=sets * width).reshape(sets, width)
+    return flat[:, :used].reshape(sets, s, s, k, k)
 
 
 def _shuffles(events: _Events, permutations: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
@@ -399,7 +428,15 @@ def _shuffles(events: _Events, permutations: int, rng: np.random.Generator) -> I
     n = len(events)
     stratum = events.conversation * len(events.speakers) + events.speaker
     order = np.argsort(stratum, kind="stable")
-    _, starts, sizes = np.unique(stratum[order], return_index=True, return_counts=True)
+    # where each stratum starts in that order, and its size (what np.unique gives, without sorting again)
+    ordered = stratum[order]
+    del stratum
+    changed = np.ones(len(ordered), bool)
+    changed[1:] = ordered[1:] != ordered[:-1]
+    del ordered
+    starts = np.flatnonzero(changed)
+    del changed
+    sizes = np.diff(np.append(starts, n))
     # Strata of one size are shuffled together as the rows of one matrix: one call per size.
     blocks = [order[starts[sizes == m][:, None] + np.arange(m)] for m in np.unique(sizes[sizes > 1])]
     chunk = max(1, _CHUNK_EVENTS // max(n, 1))
@@ -417,14 +454,19 @@ def _all_counts(
     events: _Events, lags: Sequence[int], permutations: int, rng: np.random.Generator
 ) -> dict[int, tuple[np.ndarray, np.ndarray | None]]:
     """Observed (S, S, 4, 4) and permuted (P, S, S, 4, 4) counts per lag; one set of shuffles serves all."""
-    observed = {lag: _lag_counts(events.codes[None, :], events, lag)[0] for lag in lags}
+    keys = {lag: _pair_keys(events, lag) for lag in lags if len(events) > lag}
+    observed = {lag: _lag_counts(events.codes[None, :], events, lag, keys.get(lag)) for lag in lags}
+    observed = {lag: counts[0] for lag, counts in observed.items()}
     if permutations <= 0 or len(events) == 0:
         return {lag: (observed[lag], None) for lag in lags}
-    permuted: dict[int, list[np.ndarray]] = {lag: [] for lag in lags}
+    # filled in place, chunk after chunk (a list of chunks joined at the end would be held twice)
+    permuted = {lag: np.empty((permutations, *observed[lag].shape), np.int64) for lag in lags}
+    done = 0
     for codes in _shuffles(events, permutations, rng):
         for lag in lags:
-            permuted[lag].append(_lag_counts(codes, events, lag))
-    return {lag: (observed[lag], np.concatenate(permuted[lag])) for lag in lags}
+            permuted[lag][done:done + len(codes)] = _lag_counts(codes, events, lag, keys.get(lag))
+        done += len(codes)
+    return {lag: (observed[lag], permuted[lag]) for lag in lags}
 
 
 def _check(lags: Sequence[int], permutations: int) -> None:

@@ -217,6 +217,116 @@ def _shares(cols: CodedColumns, positions: np.ndarray) -> tuple[Shares, dict[str
     return overall, by_speaker
 
 
+_CHUNK = 1 << 18  # events read at once: temporaries of a long chat stay a few MB
+
+
+def _instants(cols: CodedColumns, part: slice | np.ndarray) -> np.ndarray:
+    """:meth:`CodedColumns.instants` of some events only."""
+    wall = cols.wall[part]
+    if not cols.aware:
+        return wall
+    offset = cols.offset[part]
+    return np.where(offset != NAIVE, wall - offset.astype(np.int64) * 1_000_000, wall)
+
+
+def _in_order(cols: CodedColumns) -> bool:
+    """Whether the conversations come one after another (as a chat read from a file gives them)."""
+    conversation, n = cols.conversation, len(cols)
+    return all(bool(np.all(conversation[lo + 1:min(n, lo + _CHUNK + 1)] >= conversation[lo:min(n, lo + _CHUNK + 1) - 1]))
+               for lo in range(0, max(n - 1, 0), _CHUNK))
+
+
+class _Tally:
+    """Timed turns counted by period and speaker, read a block of events at a time (see :func:`_tally`)."""
+
+    def __init__(self) -> None:
+        self.turns = 0  # written turns
+        self.timed = 0
+        self.backwards = 0
+        self.days: list[np.ndarray] = []  # each block's distinct days
+        self.counts: dict[tuple[int, int], np.ndarray] = {}  # (day, speaker) -> counts of the 4 moves
+        self.first: dict[tuple[int, int], int] = {}  # (day, speaker) -> position of its first turn
+
+
+def _tally(cols: CodedColumns) -> _Tally:
+    """Turns, timed turns, backwards steps and move counts by (day, speaker): what :func:`trends` reads
+    of every turn, a block at a time (no array of the chat's length). Conversations must come one
+    after another (:func:`_in_order`)."""
+    found = _Tally()
+    n = len(cols)
+    last: tuple[int, int] | None = None  # conversation and instant of the previous timed turn
+    for lo in range(0, n, _CHUNK):
+        hi = min(n, lo + _CHUNK)
+        turn = cols.source[lo:hi] == 0
+        found.turns += int(np.count_nonzero(turn))
+        timed = np.flatnonzero(turn & (cols.wall[lo:hi] != NO_TIME))
+        del turn
+        if not len(timed):
+            continue
+        timed += lo
+        found.timed += len(timed)
+        conversation = cols.conversation[timed]
+        wall = cols.wall[timed]
+        # backwards: a timed turn before the previous timed turn of its conversation (instants when both are aware)
+        if cols.aware:
+            offset = cols.offset[timed]
+            aware = offset != NAIVE
+            instants = np.where(aware, wall - offset.astype(np.int64) * 1_000_000, wall)
+        if last is not None:
+            if cols.aware:
+                both = last[2] and bool(aware[0])
+                earlier = last[3] if both else last[1]
+                now = int(instants[0]) if both else int(wall[0])
+            else:
+                earlier, now = last[1], int(wall[0])
+            found.backwards += int(last[0] == int(conversation[0]) and now < earlier)
+        same = conversation[1:] == conversation[:-1]
+        if cols.aware:
+            both = aware[1:] & aware[:-1]
+            before = np.where(both, instants[1:] < instants[:-1], wall[1:] < wall[:-1])
+        else:
+            before = wall[1:] < wall[:-1]
+        found.backwards += int(np.count_nonzero(same & before))
+        last = (int(conversation[-1]), int(wall[-1]), bool(aware[-1]) if cols.aware else False,
+                int(instants[-1]) if cols.aware else 0)
+        del conversation, same, before
+        days = wall // DAY_US
+        del wall
+        unique, inverse = np.unique(days, return_inverse=True)
+        found.days.append(unique)
+        speakers = len(cols.speakers)
+        key = inverse.astype(np.int64) * speakers + cols.speaker[timed]
+        distinct, first, which = np.unique(key, return_index=True, return_inverse=True)
+        moves = np.minimum(cols.move[timed], NEUTRAL)  # outside the codebook: neutral
+        counts = np.bincount(which * 4 + moves, minlength=len(distinct) * 4).reshape(-1, 4)
+        for k, code in enumerate(distinct.tolist()):
+            day, speaker = int(unique[code // speakers]), code % speakers
+            if (day, speaker) in found.counts:
+                found.counts[(day, speaker)] += counts[k]
+            else:
+                found.counts[(day, speaker)] = counts[k].copy()
+                found.first[(day, speaker)] = int(timed[first[k]])
+    return found
+
+
+def _shares_of(cols: CodedColumns, entry: dict[int, list]) -> tuple[Shares, dict[str, Shares]]:
+    """:func:`_shares` from counts by speaker (``speaker -> [counts of the 4 moves, first position]``)."""
+    total = np.zeros(4, np.int64)
+    for counts, _ in entry.values():
+        total += counts
+    by_speaker = {cols.speakers[speaker]: Shares.of_counts(int(counts.sum()), counts.tolist())
+                  for speaker, (counts, _) in sorted(entry.items(), key=lambda item: item[1][1])}
+    return Shares.of_counts(int(total.sum()), total.tolist()), by_speaker
+
+
+def _merge(into: dict[int, list], speaker: int, counts: np.ndarray, first: int) -> None:
+    if speaker in into:
+        into[speaker][0] = into[speaker][0] + counts
+        into[speaker][1] = min(into[speaker][1], first)
+    else:
+        into[speaker] = [counts, first]
+
+
 def trends(sequence: CodedSequence | CodedColumns, unit: Unit = "week", *, episodes: EpisodeReport | None = None,
            seed: int = 0) -> TrendReport:
     """Move shares, episodes and repair times per period, and whether the cycle is loosening.
@@ -228,18 +338,25 @@ def trends(sequence: CodedSequence | CodedColumns, unit: Unit = "week", *, episo
     if unit not in ("week", "month"):
         raise ValueError(f"unit must be 'week' or 'month', got {unit!r}")
     cols = sequence if isinstance(sequence, CodedColumns) else columns_of(sequence)
-    turn = cols.source == 0
-    has_time = cols.wall != NO_TIME
-    turns = int(np.count_nonzero(turn))
-    timed = np.flatnonzero(turn & has_time)
+    found: _Tally | None = None
+    if _in_order(cols):  # a block at a time, counts by day and speaker
+        found = _tally(cols)
+        turns, timed_count, backwards = found.turns, found.timed, found.backwards
+        timed = np.zeros(0, np.int64)
+    else:  # conversations interleaved (coded turns given out of order): the positions themselves
+        turn = cols.source == 0
+        has_time = cols.wall != NO_TIME
+        turns = int(np.count_nonzero(turn))
+        timed = np.flatnonzero(turn & has_time)
+        timed_count, backwards = len(timed), _backwards(cols, timed)
     notes: list[str] = []
     if not turns:
         notes.append("the input has no turns")
-    elif not len(timed):
+    elif not timed_count:
         notes.append("no turn has a time, so there are no weeks or months to compare")
-    elif len(timed) < turns:
-        notes.append(f"{turns - len(timed)} of {turns} turns have no time and are left out")
-    if backwards := _backwards(cols, timed):
+    elif timed_count < turns:
+        notes.append(f"{turns - timed_count} of {turns} turns have no time and are left out")
+    if backwards:
         notes.append(f"time runs backwards at {backwards} place(s) (a clock change or an out-of-order "
                      "export); each turn is counted in the period of its own time")
 
@@ -251,21 +368,37 @@ def trends(sequence: CodedSequence | CodedColumns, unit: Unit = "week", *, episo
             found = periods_of_day[day] = period_of(date.fromordinal(_ORDINAL_1970 + day), unit)
         return found
 
-    buckets: dict[str, list[np.ndarray]] = {}
+    buckets: dict[str, tuple[Shares, dict[str, Shares]] | None] = {}  # each period's shares
     bounds: dict[str, tuple[date, date]] = {}
-    timed_days = cols.wall[timed] // DAY_US
-    unique_days, inverse = np.unique(timed_days, return_inverse=True)
-    labels = [period_at(int(day)) for day in unique_days.tolist()]
-    spans = {label: (first, last) for label, first, last in labels}
-    names = list(spans)
-    label_index = {name: k for k, name in enumerate(names)}
-    of_day = np.array([label_index[label] for label, _, _ in labels], np.int64)
-    turn_label = of_day[inverse] if len(timed) else np.zeros(0, np.int64)
-    order = np.argsort(turn_label, kind="stable")
-    cuts = np.searchsorted(turn_label[order], np.arange(len(names) + 1))
-    for k, name in enumerate(names):
-        buckets[name] = [timed[order[cuts[k]:cuts[k + 1]]]]
-        bounds[name] = spans[name]
+    if found is not None:
+        unique_days = np.unique(np.concatenate(found.days)) if found.days else np.zeros(0, np.int64)
+        label_of = {day: period_at(day)[0] for day in unique_days.tolist()}
+        by_label: dict[str, dict[int, list]] = {}
+        everyone: dict[int, list] = {}
+        for (day, speaker), counts in found.counts.items():
+            _merge(by_label.setdefault(label_of[day], {}), speaker, counts, found.first[(day, speaker)])
+            _merge(everyone, speaker, counts, found.first[(day, speaker)])
+        for day in unique_days.tolist():
+            label, first, last = period_at(day)
+            if label not in buckets:
+                buckets[label] = _shares_of(cols, by_label[label])
+                bounds[label] = (first, last)
+        whole = _shares_of(cols, everyone)
+    else:
+        timed_days = cols.wall[timed] // DAY_US
+        unique_days, inverse = np.unique(timed_days, return_inverse=True)
+        labels = [period_at(int(day)) for day in unique_days.tolist()]
+        spans = {label: (first, last) for label, first, last in labels}
+        names = list(spans)
+        label_index = {name: k for k, name in enumerate(names)}
+        of_day = np.array([label_index[label] for label, _, _ in labels], np.int64)
+        turn_label = of_day[inverse] if len(timed) else np.zeros(0, np.int64)
+        order = np.argsort(turn_label, kind="stable")
+        cuts = np.searchsorted(turn_label[order], np.arange(len(names) + 1))
+        for k, name in enumerate(names):
+            buckets[name] = _shares(cols, timed[order[cuts[k]:cuts[k + 1]]])
+            bounds[name] = spans[name]
+        whole = _shares(cols, timed)
 
     report = episodes if episodes is not None else find_episodes(cols)
     by_period: dict[str, list[float | None]] = {}  # each episode's repair time, in seconds
@@ -277,8 +410,8 @@ def trends(sequence: CodedSequence | CodedColumns, unit: Unit = "week", *, episo
         label, first, last = period_at(start)
         by_period.setdefault(label, []).append(repair)
         bounds.setdefault(label, (first, last))
-        buckets.setdefault(label, [])
-    if undated and len(timed):
+        buckets.setdefault(label, None)
+    if undated and timed_count:
         notes.append(f"{undated} episode(s) have no time and are left out of the periods")
 
     periods = []
@@ -286,8 +419,7 @@ def trends(sequence: CodedSequence | CodedColumns, unit: Unit = "week", *, episo
         first, last = bounds[label]
         eps = by_period.get(label, [])
         repairs = [r for r in eps if r is not None]
-        positions = buckets[label][0] if buckets[label] else np.zeros(0, np.int64)
-        overall, by_speaker = _shares(cols, positions)
+        overall, by_speaker = buckets[label] or _shares(cols, np.zeros(0, np.int64))
         periods.append(PeriodStats(
             period=label, first_day=first, last_day=last,
             overall=overall,
@@ -296,7 +428,7 @@ def trends(sequence: CodedSequence | CodedColumns, unit: Unit = "week", *, episo
             episodes_per_week=len(eps) * 7 / ((last - first).days + 1),
             median_repair=timedelta(seconds=median(repairs)) if repairs else None,
         ))
-    overall, by_speaker = _shares(cols, timed)
+    overall, by_speaker = whole
     return TrendReport(unit, periods, overall, by_speaker, change_test(periods, unit, seed=seed), notes)
 
 
@@ -323,10 +455,24 @@ def _episode_starts(cols: CodedColumns, report: EpisodeReport) -> Iterator[tuple
 
 # --- the change test ------------------------------------------------------
 
+_PAIRS_AT_ONCE = 1 << 20  # pairs of values compared in one array (8 MB); more are summed a row at a time
+
+
 def _s_of(rows: np.ndarray) -> np.ndarray:
-    """Mann–Kendall S of each row."""
-    i, j = np.triu_indices(rows.shape[1], 1)
-    return np.sign(rows[:, j] - rows[:, i]).sum(axis=1)
+    """Mann–Kendall S of each row.
+
+    Every pair at once while that is small; else one earlier value against all later ones at a
+    time (a decade of weeks is hundreds of values: millions of pairs). The signs are whole
+    numbers, so both sums are exact and the same.
+    """
+    n = rows.shape[1]
+    if rows.shape[0] * n * (n - 1) // 2 <= _PAIRS_AT_ONCE:
+        i, j = np.triu_indices(n, 1)
+        return np.sign(rows[:, j] - rows[:, i]).sum(axis=1)
+    total = np.zeros(rows.shape[0])
+    for i in range(n - 1):
+        total += np.sign(rows[:, i + 1:] - rows[:, i:i + 1]).sum(axis=1)
+    return total
 
 
 def mann_kendall(values: Sequence[float], *, seed: int = 0) -> tuple[int, float, float, str]:
