@@ -8,6 +8,10 @@ on a few repeated phrases),
 then runs the real command line on it (file reading included, label cache
 off, output to /dev/null) in both modes, and once more in the default mode
 with the cache on, twice, to show what a second run costs.
+
+``--fast`` labels a long chat on two cores (cyclemap.moves.blocks): its CPU
+figure is both processes' (the helper is the command's child); ``--processes 1``
+times it on one (CYCLEMAP_PROCESSES=1).
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--modes", default="default,fast", help="which of default,fast to time (comma-separated)")
     parser.add_argument("--no-cache-runs", action="store_true", help="skip the two default-mode runs with the label cache")
+    parser.add_argument("--processes", choices=("1", "2"), help="CYCLEMAP_PROCESSES for the runs (default: the command's own)")
     args = parser.parse_args()
     modes = set(args.modes.split(","))
     with tempfile.TemporaryDirectory() as folder:
@@ -59,6 +64,8 @@ def main() -> None:
         )
         generate(path, args.size, phrases=texts)
         env = dict(os.environ, CYCLEMAP_HOME=str(Path(folder) / "home"))
+        if args.processes:
+            env["CYCLEMAP_PROCESSES"] = args.processes
         print(f"{args.size:,} messages, {path.stat().st_size / 2**20:.1f} MiB;"
               f" load average {os.getloadavg()[0]:.1f} on 2 cores (noisy when high)")
         for label, extra in (("default", []), ("--fast", ["--fast"])):

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 from dataclasses import astuple
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -168,3 +170,86 @@ def test_every_classified_line_is_json_dumps() -> None:
     turns = list(read_turns(sample))
     rows = list(classify_stream(((t, None) for t in turns), Labeller(fast=True)))
     assert rows and all(r.to_json_line() == json.dumps(r.to_json(), ensure_ascii=False) for r in rows)
+
+
+# -- the block gate: turns no reading can flag skip the full screen; it must never drop a finding ------------
+
+def _vocabulary() -> list[str]:
+    """Words of the lexicon's patterns and macros (the words a flagged turn is made of)."""
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    sources = [*data["macros"].values(), *(p for f in data["families"] for p in f["patterns"]),
+               *(p for g in data["guards"].values() for p in g["patterns"])]
+    words = {w for source in sources for w in re.findall(r"[a-z]{2,}", source)}
+    return sorted(words)
+
+
+VOCABULARY = _vocabulary()
+
+
+def _near_bars() -> list[float]:
+    """Probabilities at, just above and just below every bar, in float64 and as float32 rounds them."""
+    bars = [*safety.MODEL_THRESHOLDS.values()]
+    model = safety._text_model()
+    if model is not None:
+        bars += list(model.bars.get("bar", {}).values())
+    values = {0.0, 1.0}
+    for bar in bars:
+        narrow = float(np.float32(bar))
+        for v in (bar, narrow, math.nextafter(bar, 0), math.nextafter(bar, 2), math.nextafter(narrow, 0)):
+            values.add(min(max(v, 0.0), 1.0))
+    return sorted(values)
+
+
+NEAR = _near_bars()
+
+
+@pytest.mark.parametrize("bar", [None, {"violence": 0.7, "control": 0.65, "self_harm": 0.95, "fear": 0.5}])
+def test_the_gate_never_calls_quiet_a_turn_a_reading_could_flag(bar) -> None:  # noqa: ANN001
+    """Whatever the rows (float32 wording rows as the model gives them, float64 move rows), a turn the
+    gate calls quiet is one where screen_turn's own comparisons find no reading at a bar. The second
+    set of bars is rounded down by float32 (0.7 becomes 0.69999999): a row of exactly that value
+    reaches the bar in float32 and not in float64, and the gate must let it through."""
+    model = safety._text_model()
+    if model is None:
+        pytest.skip("no wording model installed")
+    original = model.bars
+    if bar is not None:
+        object.__setattr__(model, "bars", dict(original, bar=bar))  # shared and frozen: put back below
+    try:
+        near = sorted({*NEAR, *(v for b in model.bars["bar"].values()
+                                for v in (b, float(np.float32(b)), math.nextafter(float(np.float32(b)), 0)))})
+        rng = random.Random(5)
+        items, rows = [], []
+        for _ in range(3000):
+            items.append(("ok", [rng.choice(near + [0.0] * len(near) * 3) for _ in range(4)]))
+            rows.append(np.array([rng.choice(near + [0.0] * len(near) * 3) for _ in range(4)], dtype=np.float32))
+        quiet = screening._quiet(items, rows)
+        bars = model.bars["bar"]
+        for (_, probabilities), row, calm in zip(items, rows, quiet, strict=True):
+            fires = any(p >= safety.MODEL_THRESHOLDS[f] for f, p in zip(safety.FLAGS, probabilities, strict=True))
+            fires = fires or safety._reaches(row, bars)
+            assert not (calm and fires), (probabilities, row)
+        assert any(quiet) and not all(quiet)
+    finally:
+        object.__setattr__(model, "bars", original)
+
+
+def test_every_safety_set_line_screens_in_a_block_as_alone() -> None:
+    """Every line of corpus/safety/*.jsonl, with move-model readings at and around every bar."""
+    if not SAFETY_SETS:
+        pytest.skip("the safety sets are not in this checkout")
+    texts = [t for path in SAFETY_SETS for t in _texts(path)]
+    rng = random.Random(11)
+    items = [(t, [rng.choice(NEAR + [0.0] * 8) for _ in range(4)]) for t in texts]
+    block = [found for start in range(0, len(items), 2048) for found in screening.screen_many(items[start:start + 2048])]
+    assert block == [screen_turn(text, probabilities) for text, probabilities in items]
+    assert sum(bool(flags) for flags, _ in block) > len(texts) // 4
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(VOCABULARY + ["you", "i", "ill", "im", "my", "him", "her", ".", "!", "lol"]),
+                         min_size=1, max_size=12).map(" ".join), min_size=1, max_size=12),
+       st.lists(st.sampled_from(NEAR), min_size=4, max_size=4))
+def test_texts_made_of_pattern_words_screen_in_a_block_as_alone(texts: list[str], probabilities: list[float]) -> None:
+    items = [(text, probabilities if k % 2 else [0.0] * 4) for k, text in enumerate(texts)]
+    assert screening.screen_many(items) == [screen_turn(text, p) for text, p in items]

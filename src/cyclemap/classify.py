@@ -10,6 +10,7 @@ on where a block starts.
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,7 @@ from .errors import UsageError
 from .ingest import ReadOptions, detect, get_reader, read_turns
 from .ingest.source import Source
 from .model import Turn
+from .moves.blocks import runner_for
 from .moves.cache import LabelCache
 from .moves.context import CONTEXT
 from .moves.label import MoveLabel
@@ -28,6 +30,8 @@ from .moves.labeller import Correction, Labeller
 from .timing import TimingTracker
 
 BLOCK = 2048
+#: Blocks labelled but not yet written out, at most (bounded memory while the helper process works).
+MAX_PENDING = 10
 
 
 @dataclass
@@ -209,8 +213,12 @@ def classify_stream(
     used: set[tuple[str | None, str]] = set()
     finished: set[str | None] = set()
     stream: _Stream | None = None
+    runner = runner_for(labeller)
+    # Blocks handed to the runner, oldest first: ("block", stream, turns, handle, ...) or ("close", stream).
+    # A block's labels may come later (from the helper process); its rows go out in input order.
+    pending: deque[tuple] = deque()
 
-    def flush(stream: _Stream) -> Iterator[LabelledTurn]:
+    def submit(stream: _Stream, full: bool) -> None:
         window = stream.context + stream.block
         skip = len(stream.context)
         wanted = {}
@@ -225,9 +233,24 @@ def classify_stream(
                     continue
             if raw is not None and raw.get("move"):
                 wanted[(0, i)] = coded_move(raw)
-        labels = labeller.label([[turn for turn, _ in window]], wanted)[0]
-        feed, index = stream.tracker.feed, stream.index
-        for offset, ((turn, raw), label) in enumerate(zip(window[skip:], labels[skip:], strict=True)):
+        turns = [turn for turn, _ in window]
+        handle = runner.submit(turns, wanted, skip, full)
+        pending.append(("block", stream, window[skip:], handle, stream.index, (turns, wanted, skip)))
+        stream.index += len(stream.block)
+        stream.context = _trim_context(window)
+        stream.block = []
+
+    def finish(item: tuple) -> Iterator[LabelledTurn]:
+        if item[0] == "close":
+            stream = item[1]
+            if stream.held is not None:
+                stream.held.events.extend(_event_json(e) for e in stream.tracker.finish())
+                yield stream.held
+            return
+        _, stream, block, handle, index, job = item
+        labels = runner.result(handle, *job)
+        feed = stream.tracker.feed
+        for offset, ((turn, raw), label) in enumerate(zip(block, labels, strict=True)):
             row = LabelledTurn(turn, label, raw)
             events = feed(index + offset, turn, label.move)
             if events:
@@ -236,25 +259,49 @@ def classify_stream(
                 yield stream.held
             stream.held = row
         if progress:
-            progress(len(stream.block))
-        stream.index += len(stream.block)
-        stream.context = _trim_context(window)
-        stream.block = []
+            progress(len(block))
 
-    def close(stream: _Stream) -> Iterator[LabelledTurn]:
+    def drain(everything: bool) -> Iterator[LabelledTurn]:
+        """Rows of the blocks labelled so far, in order (waiting for the oldest only when too many are held)."""
+        if everything:  # the end: label here what the helper has not started, rather than wait for it
+            for position in range(len(pending) - 1, -1, -1):
+                item = pending[position]
+                if item[0] == "block" and runner.steal(item[3]):
+                    pending[position] = (*item[:3], runner.label_here(*item[5]), *item[4:])
+        while pending:
+            item = pending[0]
+            if item[0] == "block" and not item[3].done():
+                if not everything and len(pending) <= MAX_PENDING:
+                    return  # more input to read meanwhile
+                if not runner.wait(item[3]):  # rather than wait on for the helper, label the block here
+                    runner.steal(item[3])
+                    pending[0] = (*item[:3], runner.label_here(*item[5]), *item[4:])
+            yield from finish(pending.popleft())
+
+    def close(stream: _Stream) -> None:
         if stream.block:
-            yield from flush(stream)
-        if stream.held is not None:
-            stream.held.events.extend(_event_json(e) for e in stream.tracker.finish())
-            yield stream.held
+            submit(stream, False)
+        pending.append(("close", stream))
         finished.add(stream.conversation)
 
-    for turn, raw in pairs:
+    turns = iter(pairs)
+    while True:
+        try:
+            turn, raw = next(turns)
+        except StopIteration:
+            break
+        except Exception:
+            # The input broke off (a malformed line): the rows labelled before it still go out first,
+            # as many as one process would have written.
+            yield from drain(True)
+            raise
         if stream is None or turn.conversation != stream.conversation:
             if stream is not None:
-                yield from close(stream)
+                close(stream)
+                yield from drain(False)
             if turn.conversation in finished:
                 # Its earlier turns were labelled without these: context and timing would be wrong.
+                yield from drain(True)
                 raise UsageError(
                     f"the turns of conversation {turn.conversation!r} are not consecutive "
                     f"(turn {turn.id!r} comes back to it)",
@@ -263,9 +310,11 @@ def classify_stream(
             stream = _Stream(turn.conversation)
         stream.block.append((turn, raw))
         if len(stream.block) >= BLOCK:
-            yield from flush(stream)
+            submit(stream, True)
+            yield from drain(False)
     if stream is not None:
-        yield from close(stream)
+        close(stream)
+    yield from drain(True)
     unused = [key for key in corrections if key not in used]
     if unused and warn is not None:
         names = ", ".join(repr(turn_id) for _, turn_id in unused[:5])

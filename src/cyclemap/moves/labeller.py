@@ -120,26 +120,36 @@ class Labeller:
         width = len(CLASSES) + len(FLAGS)
         return [fresh.get(r, np.zeros((0, width), np.float32)) for r in range(len(dialogues))]
 
-    def label(
-        self,
-        dialogues: Sequence[Sequence[Turn]],
-        corrections: Mapping[tuple[int, int], Correction] | None = None,
-    ) -> list[list[MoveLabel]]:
-        """One label per turn, conversation by conversation.
-
-        ``corrections`` maps (conversation index, turn index) to a person's
-        correction; it replaces the model's move and cue.
-        """
+    def outputs(
+        self, dialogues: Sequence[Sequence[Turn]], corrections: Mapping[tuple[int, int], Correction] | None = None,
+    ) -> list[np.ndarray]:
+        """The model's rows for each conversation's message turns, as ``label`` reads them (cache included)."""
         corrections = corrections or {}
         messages = [[i for i, t in enumerate(turns) if t.kind == "message"] for turns in dialogues]
-        message_dialogues = [[turns[i] for i in idx] for turns, idx in zip(dialogues, messages, strict=True)]
         if all((d, i) in corrections and corrections[(d, i)].safety is not None
                for d, idx in enumerate(messages) for i in idx):
             # Every message carries its move and flags (coded input): nothing for the model to read.
             width = len(CLASSES) + len(FLAGS)
-            outputs = [np.zeros((len(idx), width), np.float32) for idx in messages]
-        else:
-            outputs = self._outputs(message_dialogues)
+            return [np.zeros((len(idx), width), np.float32) for idx in messages]
+        return self._outputs([[turns[i] for i in idx] for turns, idx in zip(dialogues, messages, strict=True)])
+
+    def label(
+        self,
+        dialogues: Sequence[Sequence[Turn]],
+        corrections: Mapping[tuple[int, int], Correction] | None = None,
+        outputs: Sequence[np.ndarray] | None = None,
+    ) -> list[list[MoveLabel]]:
+        """One label per turn, conversation by conversation.
+
+        ``corrections`` maps (conversation index, turn index) to a person's
+        correction; it replaces the model's move and cue. ``outputs``: the model's
+        rows for each conversation's message turns, when already read (``_outputs``).
+        """
+        corrections = corrections or {}
+        messages = [[i for i, t in enumerate(turns) if t.kind == "message"] for turns in dialogues]
+        message_dialogues = [[turns[i] for i in idx] for turns, idx in zip(dialogues, messages, strict=True)]
+        if outputs is None:
+            outputs = self.outputs(dialogues, corrections)
         result: list[list[MoveLabel]] = []
         for d, (turns, idx, rows) in enumerate(zip(dialogues, messages, outputs, strict=True)):
             # message turns get their label below; the others share one label per kind

@@ -7,7 +7,9 @@ block is cut in two: a second process (started once, on first need, with
 nothing but cyclemap imported) screens one half while this one screens the
 other. The results are the same as screening turn after turn. It is opt-in
 (``CYCLEMAP_PROCESSES=2``) and only under the ``cyclemap`` command: short
-inputs and programs using the library never start a process.
+inputs and programs using the library never start a process. Where a whole
+chat is labelled on two cores (:mod:`cyclemap.moves.blocks`, ``--fast``),
+that helper is used instead and this one is never started.
 
 The wording model reads each distinct text of a block once, and texts met in
 earlier blocks not again (a chat repeats its short messages); the lexicon
@@ -26,7 +28,10 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from ..safety import screen_turn
+import numpy as np
+
+from ..safety import FLAGS, MODEL_THRESHOLDS, _text_bars, screen_turn
+from ..safety_lexicon import lexicon
 from ..safety_text import model as _text_model
 
 #: Messages in a block below which a second process does not pay for itself.
@@ -43,7 +48,48 @@ def screen_many(items: Sequence[tuple[str, Sequence[float]]]) -> list[Screened]:
     wording = _wording([text for text, _ in items]) if items else None
     if wording is None:
         return [screen_turn(text, probabilities) for text, probabilities in items]
-    return [screen_turn(text, probabilities, row) for (text, probabilities), row in zip(items, wording, strict=True)]
+    quiet = _quiet(items, wording)
+    scan = lexicon().scan
+    out: list[Screened] = []
+    for (text, probabilities), row, calm in zip(items, wording, quiet, strict=True):
+        # No reading reaches a bar (most turns): only the lexicon's words could raise a flag.
+        if calm and not scan(text)[0]:
+            out.append(_NOTHING)
+        else:
+            out.append(screen_turn(text, probabilities, row))
+    return out
+
+
+_NOTHING: Screened = ((), ())
+
+
+def _quiet(items: Sequence[tuple[str, Sequence[float]]], wording: list) -> list[bool]:
+    """Per turn: True where neither the move model's flag probabilities nor the wording model's reach any
+    bar by which they alone could raise a flag, all turns of a block compared at once.
+
+    Where ``screen_turn`` finds no lexicon hit either, it then finds nothing. The comparison errs only
+    toward "not quiet" (the full screen decides): each bar is lowered to the float32 number below it, so a
+    float32 probability compared in either precision is never missed.
+    """
+    try:
+        probabilities = np.asarray([p for _, p in items], dtype=np.float64).reshape(len(items), -1)
+        rows = np.asarray(wording, dtype=np.float64).reshape(len(items), -1)
+    except (TypeError, ValueError):  # no model reading (None), or rows of several lengths
+        return [False] * len(items)
+    text_bars = _text_bars().get("bar") or {}
+    if probabilities.shape[1] != len(FLAGS) or rows.shape[1] != len(FLAGS) or set(text_bars) != set(FLAGS):
+        return [False] * len(items)  # an unexpected shape: let the full screen read every turn
+    fires = (probabilities >= _lowered([MODEL_THRESHOLDS[f] for f in FLAGS])).any(axis=1)
+    fires |= (rows >= _lowered([text_bars[f] for f in FLAGS])).any(axis=1)
+    return (~fires).tolist()
+
+
+def _lowered(bars: list[float]) -> np.ndarray:
+    """Each bar, or the float32 number just below it when float32 rounds it down: never above the bar in
+    either precision (NaN bars compare as never reached either way)."""
+    wide = np.asarray(bars, dtype=np.float64)
+    narrow = wide.astype(np.float32).astype(np.float64)
+    return np.minimum(wide, narrow)
 
 
 def _wording(texts: list[str]) -> list | None:
