@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent import futures
@@ -169,11 +172,21 @@ def _pool() -> ProcessPoolExecutor | None:
     if _state["pool"] is None and not _state["broken"]:
         try:
             # spawn: the helper starts clean (no copy of this process's threads or open files)
-            _state["pool"] = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            _state["pool"] = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"), initializer=_follow_parent,
+            )
             atexit.register(_state["pool"].shutdown, wait=False, cancel_futures=True)
+            _exit_cleanly_on_sigterm()
         except (OSError, ValueError, RuntimeError):
             _state["broken"] = True
     return _state["pool"]
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """``kill`` (SIGTERM) unwinds like an exit, so the helper is shut down and its semaphores
+    released, instead of the process vanishing and Python's resource tracker warning about them."""
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(128 + signal.SIGTERM))
 
 
 def runner_for(labeller: Labeller) -> Runner:
@@ -196,6 +209,23 @@ def _helper_allowed() -> bool:
 
 
 # -- in the helper process ---------------------------------------------------------------------------------
+
+
+def _follow_parent() -> None:
+    """The helper lives and dies with the command: Ctrl-C is the parent's to report (no second
+    traceback), and if the parent is killed outright (SIGTERM, SIGKILL: no atexit) the helper exits
+    too, closing the stdout/stderr it inherited so a pipeline reading them ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def wait_for_parent() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=wait_for_parent, name="cyclemap-follow-parent", daemon=True).start()
+
 _labellers: dict[tuple[str, bool], Labeller] = {}
 
 
