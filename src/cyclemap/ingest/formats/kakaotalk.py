@@ -201,10 +201,16 @@ def _read(source: Source) -> Iterator[Turn]:
             done = turns.finish()
         elif pc is not None:
             clock = _clock(pc["clock"])
+            if clock is None:  # a message line with a time that cannot exist: never guess whose it is
+                raise source.error(f"impossible time {pc['clock']!r}", line=number)
             time = datetime(day.year, day.month, day.day, *clock) if day and clock else None
             done = turns.start(number, time, pc["name"].strip(), pc["text"])
             seen = True
-        elif phone is not None and _date(phone["date"]) is not None and _clock(phone["clock"]) is not None:
+        elif phone is not None and (_date(phone["date"]) is None or _clock(phone["clock"]) is None):
+            # Shaped like a message but with a date or time that cannot exist: joining it to the
+            # message above would give one person's words to another.
+            raise source.error(f"impossible date or time {phone['date']!r} {phone['clock']!r}", line=number)
+        elif phone is not None:
             when, clock = _date(phone["date"]), _clock(phone["clock"])
             assert when is not None and clock is not None
             day, seen = when, True

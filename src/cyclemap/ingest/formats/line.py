@@ -205,6 +205,8 @@ def _turns(source: Source, order: str) -> Iterator[Turn]:
             count += 1
             yield _turn(count, current, parts)
         hour, minute = _clock(found)
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise source.error(f"impossible time of day {hour}:{minute:02d}", line=number)
         columns = found["rest"].split("\t", 1)
         speaker = columns[0].strip() if len(columns) == 2 else None
         current = (datetime(day.year, day.month, day.day, hour, minute), speaker or None)

@@ -273,7 +273,13 @@ class TelegramHtmlReader(Reader):
                         parser.flush()
                     for message in parser.done:
                         index += 1
-                        turn, last = _turn(message, index, last, last_time)
+                        try:
+                            turn, last = _turn(message, index, last, last_time)
+                        except ValueError:  # a date or UTC offset that cannot exist (99.99.2024, UTC+99:00)
+                            raise source.error(
+                                f"message {message.ident.removeprefix('message') or index} has an impossible "
+                                f"time ({message.title!r})", hint="export the chat again",
+                            ) from None
                         if turn is not None:
                             last_time = turn.time or last_time
                             yield turn
