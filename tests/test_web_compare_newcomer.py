@@ -116,3 +116,14 @@ def test_unticking_everyone_compares_with_nobody(couple: Couple, assessment) -> 
     _save(couple.sam, url, _answers(assessment, 8))  # the box left empty
     assert couple.sam.json(url)["comparison"] is None
     assert couple.alex.json(url)["comparison"] == {"waiting": True}
+
+
+def test_a_hostile_partner_choice_is_ignored_not_a_server_error() -> None:
+    # "²".isdigit() is true but int("²") fails: such a form value must simply choose nobody.
+    from types import SimpleNamespace
+
+    from cyclemap.web.comparing import choice_from_form
+
+    partners = [SimpleNamespace(user_id=1), SimpleNamespace(user_id=2)]
+    assert choice_from_form(False, ["²", "２", "-2", "2 ", "2"], me=1, partners=partners) == [2]  # type: ignore[arg-type]
+    assert choice_from_form(False, ["²"], me=1, partners=partners) == []  # type: ignore[arg-type]

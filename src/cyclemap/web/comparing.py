@@ -41,7 +41,8 @@ def choice_from_form(consent: bool, named: Sequence[str], me: int, partners: Seq
     the tick covers the first partner to join, the one "my partner" meant.
     """
     others = [m.user_id for m in partners if m.user_id != me]
-    picked = sorted({int(v) for v in named if str(v).isdigit()} & set(others))
+    # Only plain ASCII digits: "²".isdigit() is true but int("²") fails (a hostile form must not give a 500).
+    picked = sorted({int(v) for v in named if str(v).isascii() and str(v).isdecimal()} & set(others))
     if consent and not named:
         if not others:
             return None
