@@ -30,21 +30,14 @@ from typing import Any
 from ...model import Turn, TurnKind
 from ..registry import Reader, Sample, register
 from ..source import ReadOptions, Source, strip_marks
+from .english_months import ENGLISH_MONTHS
 
 _HEAD = re.compile(r'^\{\s*"messages"\s*:\s*\[\s*\{\s*"creator"\s*:\s*\{')
 _DATE = re.compile(
     r"(?:[A-Za-z]+,\s*)?(?P<month>[A-Za-z]+)\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})\s+at\s+"
     r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?[\s\u202f\u00a0]*(?P<meridiem>[AaPp][Mm])?\s*(?P<zone>UTC|GMT)?"
 )
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
-         "aug august", "sep sept september", "oct october", "nov november", "dec december"),
-        start=1,
-    )
-    for name in names.split()
-}
+_MONTHS = ENGLISH_MONTHS
 
 
 def parse_date(text: str) -> datetime | None:

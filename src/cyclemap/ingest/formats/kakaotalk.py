@@ -55,19 +55,12 @@ from pathlib import Path
 from ...model import Turn, TurnKind
 from ..registry import Reader, Sample, register
 from ..source import ReadOptions, Source, strip_marks
+from .english_months import ENGLISH_MONTHS
 
 #: The longest message (all its lines) the reader accepts, in characters.
 MAX_MESSAGE_CHARS = 1024 * 1024
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
-         "aug august", "sep sept september", "oct october", "nov november", "dec december"),
-        start=1,
-    )
-    for name in names.split()
-}
+_MONTHS = ENGLISH_MONTHS
 # Any of the app's date spellings; _date() reads the fields.
 _DATE = (
     r"(?:\d{4}년\s*\d{1,2}월\s*\d{1,2}일"
