@@ -45,6 +45,7 @@ from transformers import AutoModel, AutoTokenizer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "train"))
 from messy import messy  # noqa: E402
+from safety_groups import group  # noqa: E402
 
 FLAGS = ["violence", "control", "self_harm", "fear"]
 MAX_TOKENS = 64
@@ -71,16 +72,6 @@ def training_rows(seed: int) -> list[dict]:
     other = [r for r in split if not r.get("safety") and not r.get("hard_negative")]
     rows += [other[i] for i in sorted(rng.choice(len(other), min(OTHER_SAMPLE, len(other)), replace=False))]
     return rows
-
-
-def group(row: dict) -> str | None:
-    """The validation group (as train/train_safety_text.py's); None: always trained on."""
-    split, conversation = row.get("split"), str(row.get("conversation"))
-    if split == "train_extra":
-        return None
-    if split == "train_extra2":
-        return conversation.rsplit("-", 1)[0]
-    return f"{split}:{conversation}"
 
 
 def targets(rows: list[dict]) -> np.ndarray:

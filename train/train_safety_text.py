@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "train"))
 
 from cyclemap.safety_text import BITS, FLAGS, SafetyTextModel, featurise  # noqa: E402
+from safety_groups import group  # noqa: E402
 
 DATA = ROOT / "src" / "cyclemap" / "data"
 OTHER_SAMPLE = 3000
@@ -126,28 +127,16 @@ def out_of_fold(rows: list[dict], folds: int = 3) -> dict[str, np.ndarray]:
     return out
 
 
-def _group(row: dict) -> str | None:
-    """The cross-validation group of a training row: a line of train_extra2 with its variants, a corpus
-    conversation, a tuning line; None (always trained on, never read out of fold) for train_extra, whose
-    variants cannot be traced to their line."""
-    split, conversation = row.get("split"), str(row.get("conversation"))
-    if split == "train_extra":
-        return None
-    if split == "train_extra2":
-        return conversation.rsplit("-", 1)[0]
-    return f"{split}:{conversation}"
-
-
 def cv_probabilities(rows: list[dict], folds: int = 4, seed: int = 0) -> np.ndarray:
     """Every grouped row's probabilities from a model trained without its group's fold (NaN for the
     rest): honest readings of unseen wording, on which the bars are chosen."""
-    groups = sorted({g for g in map(_group, rows) if g is not None})
+    groups = sorted({g for g in map(group, rows) if g is not None})
     order = np.random.default_rng(seed).permutation(len(groups))
     fold_of = {groups[i]: k % folds for k, i in enumerate(order)}
     out = np.full((len(rows), len(FLAGS)), np.nan, np.float32)
     for fold in range(folds):
-        held = [i for i, r in enumerate(rows) if fold_of.get(_group(r), -1) == fold]
-        keep = [r for r in rows if fold_of.get(_group(r), -1) != fold]
+        held = [i for i, r in enumerate(rows) if fold_of.get(group(r), -1) == fold]
+        keep = [r for r in rows if fold_of.get(group(r), -1) != fold]
         print(f"  fold {fold + 1}/{folds}: training on {len(keep)}, reading {len(held)}", flush=True)
         w, b = fit([r["text"] for r in keep], _targets(keep), quiet=True, steps=STEPS_V2)
         out[held] = SafetyTextModel(w.astype(np.float32), b, {}).probabilities([rows[i]["text"] for i in held])
