@@ -13,7 +13,7 @@ A ruled preamble naming the server and channel, then one block per message::
     [1/15/2024 9:09 PM] alex
     I was driving
     {Attachments}
-    https://cdn.discordapp.com/attachments/…/photo.png
+    https://…/attachments/…/photo.png
 
     ==============================================================
     Exported 2 message(s)
