@@ -38,6 +38,7 @@ from functools import lru_cache, reduce
 from importlib import resources
 from operator import or_
 
+from .memo import BoundedMemo
 from .safety_anchors import SEPARATORS, TokenGate
 
 _APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4"
@@ -101,18 +102,12 @@ MEMO_SIZE = 50_000
 MEMO_LENGTH = 400
 
 
-class _Memo(dict):
-    """A bounded text -> result memo: emptied when full (cheaper than an LRU, and the results are exact)."""
-
-    def keep(self, text: str, value):  # noqa: ANN001, ANN201 - any value
-        if len(text) <= MEMO_LENGTH:
-            if len(self) >= MEMO_SIZE:
-                self.clear()
-            self[text] = value
-        return value
+def _new_memo() -> BoundedMemo:
+    """A memo of the sizes above, read when it is made (so a test can shrink them)."""
+    return BoundedMemo(MEMO_SIZE, MEMO_LENGTH)
 
 
-_NORMALISED = _Memo()
+_NORMALISED = _new_memo()
 
 
 def normalised_text(text: str) -> str:
@@ -298,8 +293,8 @@ class Lexicon:
         object.__setattr__(self, "_parts", parts)
         object.__setattr__(self, "_gate", TokenGate([part.pattern for _, part in parts]))
         object.__setattr__(self, "_word_cache", {})
-        object.__setattr__(self, "_scans", _Memo())  # text -> (hits, guarded hits), as tuples
-        object.__setattr__(self, "_contexts", _Memo())  # text -> in_context(text)
+        object.__setattr__(self, "_scans", _new_memo())  # text -> (hits, guarded hits), as tuples
+        object.__setattr__(self, "_contexts", _new_memo())  # text -> in_context(text)
 
     def _word(self, raw: str) -> int:
         """For one word of a turn (lower case, no apostrophes): what it shows the patterns (its normalised

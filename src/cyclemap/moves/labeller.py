@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..codebook import Move, SafetyFlag
+from ..memo import BoundedMemo
 from ..model import Turn
 from ..safety import MODEL_THRESHOLDS, PHRASE_THRESHOLD
 from .cache import LabelCache, window_keys
@@ -193,15 +194,9 @@ class Labeller:
         return result
 
 
-_READ: dict[str, object] = {}  # text -> unreadable(text): a chat repeats its short messages (speed only)
+_READ = BoundedMemo()  # text -> unreadable(text), speed only
 
 
 def _unreadable(text: str):  # noqa: ANN202 - as readable.unreadable
     found = _READ.get(text, _READ)
-    if found is _READ:
-        found = unreadable(text)
-        if len(text) <= 400:
-            if len(_READ) >= 50_000:
-                _READ.clear()
-            _READ[text] = found
-    return found
+    return _READ.keep(text, unreadable(text)) if found is _READ else found

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from ..memo import BoundedMemo
 from ..safety import FLAGS, MODEL_THRESHOLDS, _text_bars, screen_turn
 from ..safety_lexicon import lexicon
 from ..safety_text import model as _text_model
@@ -104,8 +105,8 @@ def _wording(texts: list[str]) -> list | None:
     if not _can_fire(model):
         return [_ZEROS] * len(texts)
     if _memo["model"] is not model:  # another version was loaded: its rows differ
-        _memo["model"], _memo["rows"] = model, {}
-    memo: dict[str, Any] = _memo["rows"]
+        _memo["model"], _memo["rows"] = model, BoundedMemo(MEMO_SIZE, MEMO_LENGTH)
+    memo: BoundedMemo = _memo["rows"]
     rows: dict[str, Any] = {}  # this block's rows: the memo may be emptied meanwhile (another thread)
     for text in dict.fromkeys(texts):
         row = memo.get(text)
@@ -115,10 +116,7 @@ def _wording(texts: list[str]) -> list | None:
     if wanted:
         rows.update(zip(wanted, model.probabilities(wanted), strict=True))
         for text in wanted:
-            if len(text) <= MEMO_LENGTH:
-                if len(memo) >= MEMO_SIZE:
-                    memo.clear()
-                memo[text] = rows[text]
+            memo.keep(text, rows[text])
     return [rows[text] for text in texts]
 
 
@@ -142,7 +140,7 @@ def _can_fire(model: Any) -> bool:
 #: Wording rows of recent texts (a chat repeats its short messages), emptied when full.
 MEMO_SIZE = 50_000
 MEMO_LENGTH = 400
-_memo: dict[str, Any] = {"model": None, "rows": {}}
+_memo: dict[str, Any] = {"model": None, "rows": BoundedMemo(MEMO_SIZE, MEMO_LENGTH)}
 _ZEROS = (0.0, 0.0, 0.0, 0.0)
 
 
