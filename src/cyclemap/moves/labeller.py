@@ -165,7 +165,8 @@ class Labeller:
             # model's flag outputs are no reading of it; it is screened stretch by stretch (moves/long_screen.py).
             long = [p for p, t in enumerate(message_turns) if len(t.text) > LONG_MESSAGE]
             if long:
-                need = [p for p in need if p not in set(long)]
+                skipped = set(long)
+                need = [p for p in need if p not in skipped]
             screens = dict(zip(need, screen_block([(message_turns[p].text, flag_rows[p]) for p in need]), strict=True))
             if long:
                 screens.update((p, screen_long(message_turns[p].text)) for p in long)
