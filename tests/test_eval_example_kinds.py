@@ -47,7 +47,7 @@ def test_every_example_kind_reads_as_a_message_and_turn_kinds_stay(tmp_path) -> 
     [
         ({"kind": "hard_negative", "hard_negative": False}, "kind 'hard_negative' disagrees with hard_negative False"),
         ({"kind": "positive", "hard_negative": True}, "kind 'positive' disagrees with hard_negative True"),
-        ({"kind": "banana"}, "kind must be one of"),
+        ({"kind": 7}, "kind must be a string"),
     ],
 )
 def test_a_line_whose_kind_does_not_fit_is_named(tmp_path, cli, row, message) -> None:
@@ -56,3 +56,21 @@ def test_a_line_whose_kind_does_not_fit_is_named(tmp_path, cli, row, message) ->
     result = cli("eval", str(path), "--model", "keywords.v1")
     assert result.exit_code != 0 and "Traceback" not in result.stderr
     assert f"{path}:2: {message}" in result.stderr
+
+
+def test_a_kind_of_the_files_own_reads_as_a_message_and_is_kept(tmp_path, cli, data_home) -> None:
+    """Another team's safety set names its examples' ideas in ``kind`` ("veiled-threat"): that is not
+    a turn kind, so the line is a message to label, and the field goes out as it came in."""
+    rows = [{"speaker": "A", "text": "you will be sorry if you go to that party", "kind": "veiled-threat"},
+            {"speaker": "A", "text": "<photo>", "kind": "Photo"},
+            {"speaker": None, "text": "Sam joined", "kind": "notice"}]
+    path = _write(tmp_path / "theirs.jsonl", rows)
+    result = cli("classify", str(path))
+    assert result.exit_code == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["kind"] for o in out] == ["veiled-threat", "Photo", "notice"]
+    assert out[0]["safety"] and out[0]["move"] in {"pursue", "neutral"}
+    assert out[1]["move"] == "neutral" and out[2]["move"] == "neutral"
+    labelled = read_labelled(_write(tmp_path / "labelled.jsonl", [{**rows[0], "move": "pursue", "cue": "escalate",
+                                                                   "safety": ["violence"]}]))
+    assert labelled[0].turn.kind == "message"

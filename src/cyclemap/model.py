@@ -14,6 +14,27 @@ from typing import Any, Literal, get_args
 TurnKind = Literal["message", "media", "system"]
 TURN_KINDS: tuple[str, ...] = get_args(TurnKind)
 
+#: Other tools' words for a turn that is not a written message. Any other ``kind`` string is a
+#: label of the file's own (a dataset's category of example, say "veiled-threat"), not a turn
+#: kind: the turn is read as a message and the field left as it was.
+OTHER_KINDS: dict[str, TurnKind] = {
+    **dict.fromkeys(("image", "photo", "video", "audio", "voice", "sticker", "gif", "file", "attachment",
+                     "document", "location", "contact"), "media"),
+    **dict.fromkeys(("notice", "event", "service", "info", "status", "notification", "call"), "system"),
+}
+
+
+def turn_kind(value: object) -> TurnKind:
+    """The turn kind a ``kind`` field names; ValueError for a value that is not a string."""
+    if value is None or value == "":
+        return "message"
+    if not isinstance(value, str):
+        raise ValueError(f"kind must be a string ({', '.join(TURN_KINDS)}), got {value!r}")
+    word = value.strip().lower()
+    if word in TURN_KINDS:
+        return word  # type: ignore[return-value]
+    return OTHER_KINDS.get(word, "message")
+
 
 @dataclass(slots=True)
 class Turn:
@@ -51,9 +72,7 @@ class Turn:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Turn:
         """The inverse of :meth:`to_json`; raises ValueError on a malformed object."""
-        kind = data.get("kind") or "message"
-        if kind not in TURN_KINDS:
-            raise ValueError(f"kind must be one of {', '.join(TURN_KINDS)}, got {kind!r}")
+        kind = turn_kind(data.get("kind"))
         raw_time = data.get("time")
         if raw_time is not None and not isinstance(raw_time, str):
             raise ValueError("time must be an ISO 8601 string or null")
