@@ -30,6 +30,9 @@ FAMILIES = {
     "kakaotalk": {"kakaotalk"},
     "hangouts": {"hangouts"},
     "slack": {"slack"},
+    "cha": {"cha"},
+    "meta_html": {"meta-html"},
+    "segments": {"segments"},
 }
 NOT_EXPORTS = {"target.json", "README.md", "LICENSE", "_make.py"}
 

@@ -110,6 +110,19 @@ def _heading(line: str) -> re.Match[str] | None:
     return _DATE.match(strip_marks(line).strip())
 
 
+def _named_day(found: re.Match[str] | None) -> bool:
+    """Whether a heading names its weekday: enough to trust it without a blank line before it."""
+    return found is not None and _weekday(found["pre"] or found["paren"] or found["post"]) is not None
+
+
+def _open_quote(parts: list[str]) -> bool:
+    """Whether the message read so far is a quoted multi-line one still waiting for its closing quote."""
+    if not parts or not parts[0].startswith('"'):
+        return False
+    text = "\n".join(parts).rstrip()
+    return len(text) < 2 or not text.endswith('"')
+
+
 def _order(source: Source, options: ReadOptions) -> str:
     """First pass: the headings' field order, from their weekdays, values and sequence."""
     votes = {"dmy": 0, "mdy": 0}
@@ -119,7 +132,9 @@ def _order(source: Source, options: ReadOptions) -> str:
     seen = False
     after_blank = True
     for _, line in source.iter_lines():
-        found = _heading(line) if (after_blank or not seen) and "\t" not in line else None
+        found = _heading(line) if "\t" not in line else None
+        if not (after_blank or not seen or _named_day(found)):
+            found = None
         after_blank = not strip_marks(line).strip()
         if found is None:
             continue
@@ -185,8 +200,12 @@ def _turns(source: Source, order: str) -> Iterator[Turn]:
     after_blank = True
     for number, raw in source.iter_lines():
         line = strip_marks(raw)
-        # A day heading follows a blank line; a date alone inside a message does not.
-        heading = _heading(line) if (after_blank or day is None) and "\t" not in line else None
+        # A day heading follows a blank line; a date alone inside a message does not. Files
+        # edited by hand may drop that blank line: a heading with its weekday still counts
+        # there, unless a quoted multi-line message is still open.
+        heading = _heading(line) if "\t" not in line else None
+        if not (after_blank or day is None or (_named_day(heading) and not _open_quote(parts))):
+            heading = None
         after_blank = not line.strip()
         if heading is not None:
             day = _day(heading["a"], heading["b"], heading["c"], order)

@@ -47,6 +47,8 @@ _CLASSIC = re.compile(
 _E2EE = re.compile(r'"senderName"\s*:.*"timestamp"\s*:\s*\d', re.DOTALL)
 # Instagram writes a reaction as a message of its own.
 _REACTION_NOTICE = re.compile(r"^(?:Liked a message|Reacted .+ to your message)\s*$", re.DOTALL)
+# Messenger's end-to-end encrypted download keeps an unsent message as this text.
+_UNSENT_TEXT = re.compile(r"^\s*(?:User|You) unsent a message\.?\s*$")
 _MEDIA_KEYS = ("photos", "videos", "audio_files", "gifs", "files", "media")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -167,9 +169,11 @@ def _share_text(message: dict[str, Any]) -> str | None:
 
 def _system_text(message: dict[str, Any], sender: str, content: str | None) -> str | None:
     """The sentence for a notice that nobody typed; None for an ordinary message."""
-    if message.get("is_unsent") or message.get("isUnsent"):
+    if message.get("is_unsent") or message.get("isUnsent") or (content and _UNSENT_TEXT.match(content)):
         return f"{sender} unsent a message"
     kind = message.get("type")
+    if kind == "placeholder" and content:  # the app's own notice ("You can now message and call …")
+        return content
     if kind == "Call" or "call_duration" in message:
         return content or f"{sender} called"
     if kind in ("Subscribe", "Unsubscribe"):

@@ -42,6 +42,31 @@ def _clean(text: str) -> str:
     return html.unescape(TAG.sub("", text)).replace("\u00a0", " ").strip()
 
 
+# Some caption tools put the speaker on a line of its own, in parentheses or
+# brackets, before what they said: "(Sam Lee)" then the words.
+LABEL = re.compile(r"[(\[](?P<name>[^()\[\]\n]{1,60})[)\]]")
+# Sound descriptions look like labels but name nobody: "(Laughs)", "[MUSIC]".
+_SOUNDS = re.compile(
+    r"(?:laugh\w*|music\w*|applause|inaudible|crosstalk|silence|sigh\w*|pause|noise|cough\w*"
+    r"|chuckl\w*|unintelligible|background \w+|phone \w+|door \w+)\b.*",
+    re.IGNORECASE,
+)
+
+
+def _label(text: str) -> str | None:
+    """The name on a "(Sam Lee)" line, or None when the line is not one."""
+    named = LABEL.fullmatch(text)
+    if named is None:
+        return None
+    name = named.group("name").strip()
+    words = name.split()
+    if not 1 <= len(words) <= 4 or _SOUNDS.match(name) or (name.isupper() and len(name) > 3):
+        return None
+    if any(word[0].islower() for word in words):  # "(softly)", "(to Sam)": stage directions
+        return None
+    return name
+
+
 def _cue_parts(payload: str, start: float, line: int, voice_tags: bool) -> list[Cue]:
     if voice_tags and "<v" in payload:
         return [
@@ -50,16 +75,26 @@ def _cue_parts(payload: str, start: float, line: int, voice_tags: bool) -> list[
             if _clean(m.group("text"))
         ]
     cues = []
-    for text in payload.split("\n"):
-        text = _clean(text)
+    label: str | None = None  # a "(Name)" line names the lines after it, until the next one
+    lines = [_clean(text) for text in payload.split("\n")]
+    for index, text in enumerate(lines):
+        name = _label(text) if any(lines[index + 1 :]) else None  # a label names the words after it
+        if name is not None:
+            label = name
+            continue
+        if text in ("-", "--"):  # a bare dialogue dash before the next speaker's label
+            continue
         if text.startswith("- "):  # dialogue dash: a new, unnamed speaker turn
             text = text[2:]
         speaker, said, _ = split_speaker(text)
+        if speaker is None and label is not None:
+            speaker, said = label, text
         cues.append(Cue(start, speaker, said.strip() if speaker else text, line))
     return [cue for cue in cues if cue.text]
 
 
-def _blocks(source: Source) -> Iterator[tuple[int, list[str]]]:
+def _blocks(source: Source) -> Iterator[tuple[int, list[str], bool]]:
+    """Blocks of non-blank lines: (first line number, lines, ended by a line of spaces)."""
     block: list[str] = []
     first = 0
     for number, raw in source.iter_lines():
@@ -69,26 +104,35 @@ def _blocks(source: Source) -> Iterator[tuple[int, list[str]]]:
                 first = number
             block.append(line)
         elif block:
-            yield first, block
+            yield first, block, bool(line)
             block = []
     if block:
-        yield first, block
+        yield first, block, False
 
 
 def _cues(source: Source, voice_tags: bool) -> Iterator[Cue]:
-    for first, block in _blocks(source):
+    last: tuple[float, int] | None = None  # the cue a line of spaces may have interrupted
+    for first, block, soft_end in _blocks(source):
         for index, line in enumerate(block):
             timing = TIMING.match(line)
             if timing:
                 start = stamp_seconds(timing.group("start"))
                 payload = "\n".join(block[index + 1:])
                 yield from _cue_parts(payload, start, first + index, voice_tags)
+                last = (start, first + index) if soft_end else None
                 break
         else:
             head = block[0].strip().upper()
             if head.startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
+                last = None
                 continue
             if block[0].strip().isdigit() and len(block) == 1:
+                last = None
+                continue
+            if last is not None:
+                # A line holding only spaces does not end a WebVTT cue: its text goes on.
+                yield from _cue_parts("\n".join(block), last[0], last[1], voice_tags)
+                last = last if soft_end else None
                 continue
             raise source.error("caption block without a timing line ('00:00:01.000 --> 00:00:02.000')", line=first)
 

@@ -8,15 +8,18 @@ sheet with ``Author,Message,Timestamp`` reads as well as cyclemap's own
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
+from ...errors import InputError
 from ...model import TURN_KINDS, Turn
 from ..registry import Reader, Sample, register
 from ..source import MAX_LINE_BYTES, ReadOptions, Source
+from .english_months import ENGLISH_MONTHS
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "speaker": ("speaker", "author", "sender", "from", "name", "user", "participant", "sender_name"),
@@ -52,7 +55,48 @@ def _dialect(header_line: str) -> type[csv.Dialect]:
     return type("HeaderDialect", (_Dialect,), {"delimiter": delimiter})
 
 
-def _time(value: str) -> datetime | None:
+# Other tools' sheets write times their own way: "03/12/2024 21:04", "12/3/24,
+# 9:04:11 PM", "Aug 30, 2024 10:42:49 PM", "30 Aug 2024 22:42", or epoch numbers.
+_CLOCK = r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:[.,]\d+)?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?"
+_NUMERIC = re.compile(rf"(?P<a>\d{{1,4}})[./-](?P<b>\d{{1,2}})[./-](?P<c>\d{{2,4}}),?[\sT]+{_CLOCK}")
+_WORDED = re.compile(
+    rf"(?:(?P<mon>[A-Za-z]{{3,9}})\.? (?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}}) (?P<mon2>[A-Za-z]{{3,9}})\.?),? "
+    rf"(?P<year>\d{{4}}),?\s+(?:at\s+)?{_CLOCK}"
+)
+_EPOCH = re.compile(r"\d{9,10}(?:\.\d+)?|\d{12,13}")
+
+
+def _hour(hour: str, meridiem: str | None) -> int:
+    value = int(hour)
+    if meridiem and value <= 12:
+        return value % 12 + (12 if meridiem.lower().startswith("p") else 0)
+    return value
+
+
+def _numeric(match: re.Match[str], dayfirst: bool) -> datetime:
+    a, b, c = match.group("a"), match.group("b"), match.group("c")
+    if len(a) == 4:
+        year, month, day = int(a), int(b), int(c)
+    else:
+        year = int(c) + (2000 if len(c) == 2 else 0)
+        day, month = (int(a), int(b)) if dayfirst else (int(b), int(a))
+    return datetime(year, month, day, _hour(match.group("h"), match.group("ampm")), int(match.group("mi")), int(match.group("s") or 0))
+
+
+def date_order(values: Iterable[str]) -> bool:
+    """Whether a column's numeric dates are day-first: the first date with a field above 12 says."""
+    for value in values:
+        match = _NUMERIC.fullmatch(value.strip())
+        if match and len(match.group("a")) <= 2:
+            first, second = int(match.group("a")), int(match.group("b"))
+            if first > 12 >= second:
+                return True
+            if second > 12 >= first:
+                return False
+    return True  # nothing says otherwise: most of the world writes the day first
+
+
+def _time(value: str, dayfirst: bool = True) -> datetime | None:
     value = value.strip()
     if not value:
         return None
@@ -60,12 +104,24 @@ def _time(value: str) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         pass
-    for layout in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M"):
-        try:
-            return datetime.strptime(value, layout)
-        except ValueError:
-            continue
-    raise ValueError(f"time {value!r} is not ISO 8601 (YYYY-MM-DDTHH:MM:SS)")
+    try:
+        if _EPOCH.fullmatch(value):
+            seconds = float(value) / (1000 if len(value) >= 12 else 1)
+            return datetime.fromtimestamp(seconds, tz=UTC)
+        numeric = _NUMERIC.fullmatch(value)
+        if numeric:
+            return _numeric(numeric, dayfirst)
+        worded = _WORDED.fullmatch(value)
+        if worded:
+            month = ENGLISH_MONTHS.get((worded.group("mon") or worded.group("mon2")).lower())
+            if month is not None:
+                return datetime(
+                    int(worded.group("year")), month, int(worded.group("day") or worded.group("day2")),
+                    _hour(worded.group("h"), worded.group("ampm")), int(worded.group("mi")), int(worded.group("s") or 0),
+                )
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f"impossible time {value!r}") from None
+    raise ValueError(f"time {value!r} is not in a known layout (e.g. 2024-03-02T19:04:00)")
 
 
 @register
@@ -108,6 +164,7 @@ class CsvReader(Reader):
                     f"no {' or '.join(missing)} column in the header", line=1,
                     hint=f"name the columns e.g. {', '.join(FIELDS)}",
                 )
+            dayfirst = self._dayfirst(source, found, options)
             count = 0
             while True:
                 try:
@@ -121,10 +178,40 @@ class CsvReader(Reader):
                 if not any(cell.strip() for cell in row):
                     continue
                 count += 1
-                yield self._turn(row, found, count, source, rows.line_num)
+                try:
+                    yield self._turn(row, found, count, source, rows.line_num, dayfirst)
+                except InputError as error:
+                    if len(row) > len(header):  # "Sam,Aug 30, 2024 9:04 PM,hi": the time's comma split it
+                        raise source.error(
+                            f"row has {len(row)} cells but the header {len(header)}",
+                            line=rows.line_num,
+                            hint="a comma inside an unquoted cell? put such cells in double quotes",
+                        ) from None
+                    raise error from None
 
     @staticmethod
-    def _turn(row: list[str], found: dict[str, int], count: int, source: Source, line: int) -> Turn:
+    def _dayfirst(source: Source, found: dict[str, int], options: ReadOptions) -> bool:
+        """The order of the time column's numeric dates, from a first pass over that column."""
+        if options.dayfirst is not None:
+            return options.dayfirst
+        if "time" not in found:
+            return True
+        index = found["time"]
+
+        def cells() -> Iterator[str]:
+            with source.text_stream() as stream:
+                head = stream.readline()
+                try:
+                    for row in csv.reader(stream, _dialect(head)):
+                        if index < len(row):
+                            yield row[index]
+                except (csv.Error, UnicodeDecodeError):
+                    return  # the second pass says what is wrong, with its line
+
+        return date_order(cells())
+
+    @staticmethod
+    def _turn(row: list[str], found: dict[str, int], count: int, source: Source, line: int, dayfirst: bool = True) -> Turn:
         def cell(field: str) -> str | None:
             index = found.get(field)
             if index is None or index >= len(row):
@@ -137,7 +224,7 @@ class CsvReader(Reader):
         if kind not in TURN_KINDS:
             kind = "message"  # another tool's "type" column (e.g. "text", "photo")
         try:
-            time = _time(cell("time") or "")
+            time = _time(cell("time") or "", dayfirst)
         except ValueError as error:
             raise source.error(str(error), line=line) from None
         speaker = cell("speaker")

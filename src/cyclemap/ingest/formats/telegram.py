@@ -139,16 +139,17 @@ def _all_chats(data: dict[str, Any]) -> list[dict[str, Any]]:
     return chats
 
 
-def _find_chat(chats: list[dict[str, Any]], wanted: str) -> dict[str, Any] | None:
+def _find_chats(chats: list[dict[str, Any]], wanted: str) -> list[dict[str, Any]]:
+    """The chats ``wanted`` names: by exact name, then any case, then by id."""
     for same in (
         lambda chat: _chat_name(chat) == wanted,
         lambda chat: _chat_name(chat).casefold() == wanted.casefold(),
         lambda chat: str(chat.get("id")) == wanted,
     ):
-        for chat in chats:
-            if same(chat):
-                return chat
-    return None
+        found = [chat for chat in chats if same(chat)]
+        if found:
+            return found
+    return []
 
 
 def choose_chat(data: Any, source: Source, options: ReadOptions) -> dict[str, Any]:
@@ -173,13 +174,19 @@ def choose_chat(data: Any, source: Source, options: ReadOptions) -> dict[str, An
             )
         raise source.error("not a Telegram export: no 'messages' list and no 'chats' list")
     if options.chat:
-        chat = _find_chat(chats, options.chat)
-        if chat is None:
+        found = _find_chats(chats, options.chat)
+        if not found:
             raise source.error(
                 f"no chat called {options.chat!r} in this export; it holds {_list_names(chats)}",
                 hint="pass one of these names with --chat",
             )
-        return chat
+        if len(found) > 1:  # two contacts saved under one name: reading either silently could mix people up
+            ids = ", ".join(str(chat.get("id", "?")) for chat in found)
+            raise source.error(
+                f"{len(found)} chats in this export are called {options.chat!r}",
+                hint=f"pass the chat's id with --chat instead: {ids}",
+            )
+        return found[0]
     if len(chats) == 1:
         return chats[0]
     raise source.error(
@@ -272,7 +279,8 @@ def message_turn(message: dict[str, Any], index: int) -> Turn | None:
     )
     text = flatten_text(message.get("text", message.get("text_entities")))
     reply = message.get("reply_to_message_id")
-    reply_to = None if reply is None else str(reply)
+    # "reply_to_peer_id": the message answered is in another chat (a channel post), not this one.
+    reply_to = None if reply is None or message.get("reply_to_peer_id") else str(reply)
     placeholder = media_placeholder(message)
     if not text and placeholder is not None:
         return Turn(turn_id, time, strip_marks(str(speaker)), strip_marks(placeholder), "media", reply_to)

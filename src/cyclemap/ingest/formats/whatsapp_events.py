@@ -18,6 +18,11 @@ the analysis, which is worse than a notice read as a message):
   ordinary message ends the rule.
 * **Creating the group.** "Sam: Sam created this group": the speaker's own
   name, then the words for creating a group.
+* **One's own event.** "Sam: ~ Sam changed the group icon", "Sam: Sam updated
+  the message timer": the speaker's own name (iOS may add "~ "), then the
+  words of a group event (:data:`whatsapp_locale.CHAT_EVENT`) right after it.
+* **Being added.** "Ali: Leon added Ali", "Ali: Leon hat Ali hinzugefügt.":
+  a short line naming the speaker last, with the words of a group event.
 """
 
 from __future__ import annotations
@@ -57,4 +62,17 @@ class GroupEvents:
         elif text.startswith(speaker) and text[len(speaker) : len(speaker) + 1] == " ":
             if CREATED.match(text, len(speaker) + 1):
                 return None, "system"
+        if len(text) < 300 and speaker in text and _own_event(speaker, text):
+            return None, "system"
         return speaker, "message"
+
+
+def _own_event(speaker: str, text: str) -> bool:
+    """Whether ``text`` under ``speaker`` is a group event about the speaker, not something they wrote."""
+    bare = text[2:] if text.startswith("~ ") else text
+    if bare.startswith(speaker + " ") and (
+        words.CHAT_EVENT.match(bare, len(speaker) + 1) or CREATED.match(bare, len(speaker) + 1)
+    ):
+        return True
+    added = re.fullmatch(rf"\S.{{0,80}}?\s(?:~\s)?{re.escape(speaker)}(?:\s\w+)?\.?", text)
+    return added is not None and words.CHAT_EVENT.search(text) is not None

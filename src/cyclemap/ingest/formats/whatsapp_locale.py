@@ -86,7 +86,9 @@ _MEDIA_NOUNS = (
     r"|immagine|scheda contatto|contatto"
     r"|afbeelding|contactkaart"
 )
-_IOS_OMITTED = rf"(?:[^\n]*\s•\s[^\n]*?)?(?:{_MEDIA_NOUNS})\s(?:{_LEFT_OUT})"
+# A document may be named first: "plan.pdf • 2 pages document omitted", or without
+# the page count ("Budget.xlsx document omitted").
+_IOS_OMITTED = rf"(?:[^\n]*\s•\s[^\n]*?|[^\n]*\.\w{{1,5}}\s)?(?:{_MEDIA_NOUNS})\s(?:{_LEFT_OUT})"
 
 # iOS, with media: "<attached: 00000012-PHOTO-2023-01-01-10-00-00.jpg>",
 # "<Anhang: …>", "<adjunto: …>", "<pièce jointe : …>", "<anexo: …>", ...
@@ -104,7 +106,10 @@ _ANDROID_ATTACHED = (
     r"|(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.\w{1,8} \([^()\n]{2,40}\)"
 )
 
-_MEDIA = rf"{_ANDROID_OMITTED}|{_ANDROID_OMITTED_OTHER}|{_IOS_OMITTED}|{_IOS_ATTACHED}|{_ANDROID_ATTACHED}"
+# Android writes a view-once photo or video as the bare word "null".
+_VIEW_ONCE = r"null"
+
+_MEDIA = rf"{_ANDROID_OMITTED}|{_ANDROID_OMITTED_OTHER}|{_IOS_OMITTED}|{_IOS_ATTACHED}|{_ANDROID_ATTACHED}|{_VIEW_ONCE}"
 MEDIA = re.compile(_MEDIA, re.IGNORECASE)
 
 
@@ -123,6 +128,8 @@ _DELETED = (
     r"|данное сообщение удалено|вы удалили данное сообщение|это сообщение удалено"
     r"|tato zpr[áa]va byla smaz[áa]na|smazali jste tuto zpr[áa]vu"
     r"|bu mesaj silindi|bu mesaj[ıi] sildiniz|pesan ini telah dihapus|anda menghapus pesan ini"
+    # Hebrew (seen in a real iOS export)
+    r"|הודעה זו נמחקה|מחקת את ההודעה הזו"
     r")\.?"
 )
 DELETED = re.compile(_DELETED, re.IGNORECASE)
@@ -137,6 +144,7 @@ _MISSED_CALL = (
     r"|(?:chamada|liga[çc][ãa]o) de (?:voz|v[íi]deo) perdida"
     r"|(?:chiamata vocale|videochiamata) persa"
     r"|gemiste (?:spraak|video|audio)-?oproep"
+    r"|(?:video)?llamada, sin respuesta"  # iOS in Spanish (seen in a real export)
     r")\b.*"
 )
 MISSED_CALL = re.compile(_MISSED_CALL, re.IGNORECASE)
@@ -148,7 +156,7 @@ EDITED = re.compile(
     r"\s*[\u200e\u200f]?<(?:this message was edited|diese nachricht wurde bearbeitet"
     r"|este mensaje fue editado|se edit[óo] este mensaje|ce message a [ée]t[ée] modifi[ée]"
     r"|esta mensagem foi editada|mensagem editada|questo messaggio [èe] stato modificato"
-    r"|dit bericht is bewerkt|bericht bewerkt)>$",
+    r"|dit bericht is bewerkt|bericht bewerkt|ההודעה נערכה)\.?>$",  # iOS in Spanish ends it with "."
     re.IGNORECASE,
 )
 
@@ -159,9 +167,9 @@ EDITED = re.compile(
 #: under the chat's name ("Alex: Messages and calls are end-to-end encrypted").
 _ENCRYPTION = (
     r"(?:messages|nachrichten|los mensajes|mensajes|les messages|as mensagens|mensagens"
-    r"|i messaggi|berichten|сообщения|zpr[áa]vy|mesajlar|pesan)\b.{0,160}?"
+    r"|i messaggi|berichten|сообщения|zpr[áa]vy|mesajlar|pesan|ההודעות)\b.{0,160}?"
     r"(?:end-to-end|ende-zu-ende|extremo a extremo|de bout en bout|ponta a ponta"
-    r"|ponto a ponto|ponto-a-ponto|сквозным шифрованием|koncov\w* šifrov\w*|uçtan uca)"
+    r"|ponto a ponto|ponto-a-ponto|сквозным шифрованием|koncov\w* šifrov\w*|uçtan uca|מקצה לקצה)"
 )
 ENCRYPTION = re.compile(_ENCRYPTION, re.IGNORECASE)
 
@@ -183,6 +191,8 @@ CHAT_EVENT = re.compile(
     r"created (?:group|this group)|added|removed|left|joined using|changed the subject"
     r"|changed (?:this group's|the group) (?:icon|name|description|settings)|deleted this group's icon"
     r"|changed (?:their|his|her) phone number|security code|disappearing messages|were added|was added"
+    r"|updated the message timer|turned (?:on|off) disappearing|turned (?:on|off) admin approval"
+    r"|changed the settings so"
     r"|is now an admin|now an admin"
     # German
     r"|hat die gruppe|hat den betreff|hat das gruppenbild|hat die gruppenbeschreibung|hinzugef[üu]gt"
@@ -207,6 +217,8 @@ CHAT_EVENT = re.compile(
     r"|heeft groep|heeft .{1,80} toegevoegd|heeft .{1,80} verwijderd|is vertrokken|heeft de groep verlaten"
     r"|neemt deel|heeft (?:het onderwerp|de groepsnaam|het groepsicoon|de groepsafbeelding"
     r"|de groepsbeschrijving)|beveiligingscode|verdwijnende berichten"
+    # Hebrew: "X הסיר/ה את Y" (removed, seen in a real export), added, left, created
+    r"|הסיר/ה את|הוסיף/ה את|יצא/ה|יצר/ה את הקבוצה|הצטרף/ה"
     r")",
     re.IGNORECASE,
 )
