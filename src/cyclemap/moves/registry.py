@@ -93,6 +93,7 @@ def register_model(name: str) -> Callable[[M], M]:
 
 def _load_builtin() -> None:
     from . import baselines, shipped  # noqa: F401  (register their models)
+    from . import blend_v3  # noqa: F401  (blend.v3: blend.v1 + codebook rules)
 
 
 def available_models() -> list[str]:
