@@ -119,10 +119,22 @@ def normalised_text(text: str) -> str:
 def _normalised_text(text: str) -> str:
     if not _plain(text):
         return _normalised_unicode_text(text)
-    out = _TRIPLES.sub(r"\1\1", _SPACES.sub("", text.lower().translate(_ASCII_TABLE)))
-    if _FILLERS.search(out):
+    out = _TRIPLES.sub(r"\1\1", _drop_spaces(text.lower().translate(_ASCII_TABLE)))
+    if _has_fillers(out):
         out = _SPACES.sub("", _FILLERS_SPACE.sub("", out))
     return out.rstrip(" ")
+
+
+def _drop_spaces(text: str) -> str:
+    """``_SPACES.sub("", text)``; most texts have no space to drop, which three substring tests show."""
+    if "  " in text or "\n " in text or text.startswith(" "):
+        return _SPACES.sub("", text)
+    return text
+
+
+def _has_fillers(text: str) -> bool:
+    """``_FILLERS.search(text)``, as a bool; every filler holds one of these pairs of letters."""
+    return ("um" in text or "uh" in text or "rm" in text or "mm" in text) and _FILLERS.search(text) is not None
 
 
 # Plain ASCII: each character's normalised form, or None for an apostrophe (dropped).
@@ -206,14 +218,24 @@ def _normalised_unicode_text(text: str) -> str:
     for c in set(text):
         if ord(c) not in table:
             table[ord(c)] = "".join(_form(c))
-    out = _TRIPLES.sub(r"\1\1", _SPACES.sub("", text.translate(table)))
-    if _FILLERS.search(out):  # speech fillers go, each with one space after it
+    out = _TRIPLES.sub(r"\1\1", _drop_spaces(text.translate(table)))
+    if _has_fillers(out):  # speech fillers go, each with one space after it
         out = _FILLERS_SPACE.sub("", out)
     return out.rstrip(" ")
 
 
+#: The last few texts' ``normalise`` (with its map back): the screen of a flagged turn asks for it several times
+#: (the lexicon's match, the wording model's strongest words, their guards). Small: each holds a map.
+_NORMALISE_MEMO = BoundedMemo(256, MEMO_LENGTH)
+
+
 def normalise(text: str) -> Normalised:
     """Lower case, no accents or apostrophes, no fillers, single spaces; with a map back."""
+    found = _NORMALISE_MEMO.get(text)
+    return found if found is not None else _NORMALISE_MEMO.keep(text, _normalise(text))
+
+
+def _normalise(text: str) -> Normalised:
     chars, source = _normalise_ascii(text) if _plain(text) else _normalise_unicode(text)
     joined = "".join(chars)
     if not _FILLERS.search(joined):  # most turns: no fillers to drop
@@ -405,6 +427,35 @@ class Lexicon:
         return hits, held
 
 
+class _LazyPattern:
+    """A regular expression compiled on first use, then acting as the compiled pattern (``search``,
+    ``finditer``, ``pattern`` ...). Speed only: a family's joined pattern is read by tests and tools, not
+    by the scan, and compiling it costs as much as all its parts."""
+
+    __slots__ = ("_source", "_compiled")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def _get(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return self._compiled
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - whatever the compiled pattern has
+        return getattr(self._get(), name)
+
+    def __eq__(self, other: object) -> bool:
+        return self._get() == (other._get() if isinstance(other, _LazyPattern) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._get())
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+
 def _expand(pattern: str, macros: dict[str, str], depth: int = 0) -> str:
     if depth > 5:
         raise ValueError(f"macros nest too deeply in {pattern!r}")
@@ -427,7 +478,8 @@ def compile_lexicon(data: dict) -> Lexicon:
                 raise ValueError(f"family {spec['id']} names an unknown guard {name!r}")
         try:
             expanded = [_expand(p, macros) for p in spec["patterns"]]
-            pattern = re.compile(_BOUNDARY_BEFORE + "(?:" + "|".join(f"(?:{p})" for p in expanded) + ")" + _BOUNDARY_AFTER)
+            # the family as one alternation: compiled on first use (the scan searches the parts)
+            pattern = _LazyPattern(_BOUNDARY_BEFORE + "(?:" + "|".join(f"(?:{p})" for p in expanded) + ")" + _BOUNDARY_AFTER)
             parts = tuple(re.compile(_BOUNDARY_BEFORE + "(?:" + p + ")" + _BOUNDARY_AFTER) for p in expanded)
         except (KeyError, re.error) as error:
             raise ValueError(f"family {spec['id']}: {error}") from None

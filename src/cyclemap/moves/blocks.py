@@ -21,21 +21,24 @@ is read and written here and the helper gets the model's rows with each block.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import dataclasses
 import multiprocessing
 import multiprocessing.connection
+import operator
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ..model import Turn
-from .label import MoveLabel
+from .label import Evidence, MoveLabel
 from .labeller import FAST, Correction, Labeller
 
 #: Blocks the helper may hold at once: enough that it never waits while this process labels a block of
@@ -123,7 +126,7 @@ class PoolRunner(Runner):
                 outputs = self.labeller.outputs([turns], wanted)
             try:
                 future = _state["pool"].submit(_label, self.labeller.model_name, self.labeller.explain,
-                                               list(turns), dict(wanted), skip, outputs)
+                                               _pack_turns(turns), dict(wanted), skip, outputs)
                 self.busy.append(future)
                 return future
             except (BrokenProcessPool, RuntimeError):
@@ -132,7 +135,8 @@ class PoolRunner(Runner):
 
     def result(self, handle: Any, turns: Sequence[Turn], wanted: Mapping[tuple[int, int], Correction], skip: int) -> list[MoveLabel]:
         try:
-            return handle.result()
+            found = handle.result()
+            return found if isinstance(handle, Done) else _unpack_labels(found)
         except BrokenProcessPool:  # the helper died: label the block here, as it would have
             _state["broken"] = True
             return self.label_here(turns, wanted, skip).labels
@@ -162,10 +166,26 @@ def warm(model_name: str, explain: bool) -> Future | None:
         if pool is None:
             return None
         try:
-            found = _state["ready"][(model_name, explain)] = pool.submit(_warm, model_name, explain)
+            with _sigint_ignored():  # the helper is started here: it never sees Ctrl-C, even while starting
+                found = _state["ready"][(model_name, explain)] = pool.submit(_warm, model_name, explain)
         except (BrokenProcessPool, RuntimeError):
             _state["broken"] = True
     return found
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while a process is started, so the process starts with it ignored (an ignored signal
+    stays ignored across exec, and Python leaves it so). Ctrl-C is the parent's to report; the helper's
+    initializer ignores it too, but a Ctrl-C before that (while it imports NumPy) would print a traceback."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is None:
+        yield  # not ours to change (or not one Python could put back)
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _pool() -> ProcessPoolExecutor | None:
@@ -249,5 +269,49 @@ def _warm(model_name: str, explain: bool) -> bool:
     return True
 
 
-def _label(model_name: str, explain: bool, turns: list[Turn], wanted: dict, skip: int, outputs: list | None) -> list[MoveLabel]:
-    return _helper_labeller(model_name, explain).label([turns], wanted, outputs=outputs)[0][skip:]
+def _label(model_name: str, explain: bool, turns: list[tuple], wanted: dict, skip: int, outputs: list | None) -> list[tuple]:
+    labels = _helper_labeller(model_name, explain).label([_unpack_turns(turns)], wanted, outputs=outputs)[0][skip:]
+    return _pack_labels(labels)
+
+
+# -- between the processes -----------------------------------------------------------------------------------
+# Turns and labels cross as plain tuples: pickling slotted dataclasses runs Python code per object (their
+# __getstate__ and __setstate__), tuples of strings, numbers and datetimes are pickled in C (speed only: the
+# objects rebuilt are equal to those sent).
+
+_TURN_FIELDS = tuple(f.name for f in dataclasses.fields(Turn))
+_turn_row = operator.attrgetter(*_TURN_FIELDS)
+
+
+def _pack_turns(turns: Sequence[Turn]) -> list[tuple]:
+    return list(map(_turn_row, turns))
+
+
+def _unpack_turns(rows: Sequence[tuple]) -> list[Turn]:
+    return [Turn(*row) for row in rows]
+
+
+def _pack_labels(labels: Sequence[MoveLabel]) -> list[tuple]:
+    rows: dict[int, tuple] = {}  # one tuple per distinct piece of evidence (pickled once, then referred to)
+
+    def row(item: Evidence) -> tuple:
+        found = rows.get(id(item))
+        if found is None:
+            found = rows[id(item)] = (item.reason, item.text, item.start, item.end)
+        return found
+
+    return [(label.move, label.cue, label.confidence, tuple(map(row, label.evidence)), label.safety) for label in labels]
+
+
+def _unpack_labels(rows: Sequence[tuple]) -> list[MoveLabel]:
+    evidence: dict[tuple, Evidence] = {}
+    out = []
+    for move, cue, confidence, items, safety in rows:
+        pieces = []
+        for item in items:
+            found = evidence.get(item)
+            if found is None:
+                found = evidence[item] = Evidence(*item)
+            pieces.append(found)
+        out.append(MoveLabel(move, cue, confidence, tuple(pieces), safety))
+    return out

@@ -80,6 +80,46 @@ def caps_many(texts: Sequence[str], joined: str) -> np.ndarray:
         return (letters >= 4) & (capitals / np.maximum(letters, 1) > 0.7)
 
 
+class PairTable:
+    """Non-negative int keys to int values, looked up many at once: open addressing with linear probing,
+    in NumPy (a miss is -1)."""
+
+    _MIX = np.uint64(0x9E3779B97F4A7C15)
+
+    def __init__(self, items: Sequence[tuple[int, int]]) -> None:
+        bits = 4
+        while (1 << bits) < 4 * len(items):  # at most a quarter full: most look-ups take one probe
+            bits += 1
+        self.shift = np.uint64(64 - bits)
+        self.mask = (1 << bits) - 1
+        self.keys = np.full(1 << bits, -1, np.int64)
+        self.values = np.full(1 << bits, -1, np.int64)
+        keys, values = self.keys, self.values
+        slots = self._slots(np.array([k for k, _ in items], np.int64)).tolist() if items else []
+        for (key, value), slot in zip(items, slots):
+            while keys[slot] != -1 and keys[slot] != key:
+                slot = (slot + 1) & self.mask
+            if keys[slot] == -1:  # a key given twice keeps its first value (as a sorted search would find it)
+                keys[slot], values[slot] = key, value
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        return ((keys.astype(np.uint64) * self._MIX) >> self.shift).astype(np.int64)
+
+    def get(self, wanted: np.ndarray) -> np.ndarray:
+        """The value of each key in ``wanted`` (int64, none negative), -1 where absent."""
+        wanted = np.asarray(wanted, np.int64)
+        found = np.full(len(wanted), -1, np.int64)
+        active = np.arange(len(wanted))
+        slots = self._slots(wanted)
+        while len(active):
+            keys = self.keys[slots]
+            hit = keys == wanted[active]
+            found[active[hit]] = self.values[slots[hit]]
+            going = ~hit & (keys != -1)  # neither found nor an empty slot: probe the next one
+            active, slots = active[going], (slots[going] + 1) & self.mask
+        return found
+
+
 class FeatureTables:
     """A fast model's vocabulary as arrays: word -> id, and per mark (own, same, other) the
     feature of each word and of each pair of words."""
@@ -118,17 +158,21 @@ class FeatureTables:
             table = np.array(sorted(pairs[mark]), np.int64).reshape(-1, 2)
             self.pair_keys.append(table[:, 0].copy())
             self.pair_features.append(table[:, 1].copy())
+        # every mark's pairs in one hash table, key (mark, first word, second word): a look-up is a probe or
+        # two into a small table instead of a binary search (speed only: the same features)
+        self.pair_table = PairTable(
+            [(mark * self.size * self.size + key, feature)
+             for mark in range(3) for key, feature in zip(self.pair_keys[mark].tolist(), self.pair_features[mark].tolist())]
+        )
         self.length = np.array(
             [self.special.get(_length_token(n), -1) for n in range(OWN_WORDS + 1)], np.int64
         )
 
-    def _pairs(self, mark: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-        keys, features = self.pair_keys[mark], self.pair_features[mark]
-        if not len(keys) or not len(first):
+    def _pairs(self, mark: int | np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """The feature of each (first, second) word pair under ``mark`` (one mark, or one per pair), or -1."""
+        if not len(first):
             return np.full(len(first), -1, np.int64)
-        wanted = first * self.size + second
-        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-        return np.where(keys[at] == wanted, features[at], -1)
+        return self.pair_table.get((mark * self.size + first) * self.size + second)
 
     def rows(self, turns: Sequence[Turn], rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray] | None:
         """For each row index: its feature indices (flat, row after row) and how many each row has.
@@ -183,10 +227,7 @@ class FeatureTables:
         keep = (later >= 0) & (position < CONTEXT_WORDS)
         sections.append((later[keep], self.single[mark[keep], ids[keep]]))
         keep_pair = (later >= 0) & paired & (position + 1 < CONTEXT_WORDS)
-        found = np.full(int(keep_pair.sum()), -1, np.int64)
-        for m in (1, 2):
-            which = mark[keep_pair] == m
-            found[which] = self._pairs(m, ids[keep_pair][which], following[keep_pair][which])
+        found = self._pairs(mark[keep_pair], ids[keep_pair], following[keep_pair])
         sections.append((later[keep_pair], found))
         if slot[0] >= 0:
             sections.append((np.array([slot[0]]), np.array([self.special.get("@start", -1)], np.int64)))
