@@ -1,6 +1,6 @@
 """Benchmark: how well the safety screen catches flagged turns, and how often it cries wolf.
 
-    .venv/bin/python bench/safety_screen.py [FILE.jsonl ...] [--fast] [--json] [--show-errors] [--text-version v1]
+    .venv/bin/python bench/safety_screen.py [FILE.jsonl ...] [--fast] [--json] [--show-errors] [--text-version v1] [--no-encoder]
 
 With no files: the safety sets (corpus/safety/tuning.jsonl, corpus/safety/report.jsonl),
 the corpus dev and test splits and the held-out safety conversations. Any labelled
@@ -13,7 +13,7 @@ Per conversation: the share of conversations holding a flagged turn that the
 conversation rule flags (one clear sign, or three possible signs of one flag within
 ten turns), and the share of conversations with no flagged turn that it flags.
 The screen runs exactly as in ``analyze``: the lexicon plus the default model's flag
-outputs (``--fast``: the fast model's).
+outputs and the safety encoder (``--fast``: the fast model's, no encoder).
 """
 
 from __future__ import annotations
@@ -31,9 +31,11 @@ from safety_probs import Row, load  # noqa: E402
 from cyclemap.moves.labeller import FAST  # noqa: E402
 from cyclemap.moves.registry import DEFAULT_MODEL  # noqa: E402
 from cyclemap.safety import FLAGS, SafetyFinding, conversation_flagged, decide, scan  # noqa: E402
+from cyclemap.safety_encoder import add_findings as add_encoder_findings  # noqa: E402
 from cyclemap.safety_text import text_probabilities  # noqa: E402
 
 NO_TEXT = False  # --no-text: the screen without the wording model (safety_text), for comparison
+ENCODER = True  # the safety encoder (safety_encoder.py): default mode only; off with --fast or --no-encoder
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETS = ("corpus/safety/tuning.jsonl", "corpus/safety/report.jsonl", "corpus/safety/report2.jsonl", "corpus/dev.jsonl",
@@ -45,9 +47,13 @@ def screen(rows: list[Row], bars: dict | None = None, scans: list | None = None)
     scans = scans if scans is not None else [scan(r.text) for r in rows]
     wording = text_probabilities([r.text for r in rows]) if rows and not NO_TEXT else None  # safety_text
     if wording is None:
-        return [decide(hits, held, r.probabilities, bars) for r, (hits, held) in zip(rows, scans, strict=True)]
-    return [decide(hits, held, r.probabilities, bars, text=r.text, text_probabilities=w)
-            for r, (hits, held), w in zip(rows, scans, wording, strict=True)]
+        results = [decide(hits, held, r.probabilities, bars) for r, (hits, held) in zip(rows, scans, strict=True)]
+    else:
+        results = [decide(hits, held, r.probabilities, bars, text=r.text, text_probabilities=w)
+                   for r, (hits, held), w in zip(rows, scans, wording, strict=True)]
+    if ENCODER and rows:  # as the labeller does in the default mode
+        results = add_encoder_findings([(r.text, r.probabilities) for r in rows], results, wording)
+    return results
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -111,10 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show-errors", action="store_true", help="print missed turns and false alarms")
     parser.add_argument("--no-text", action="store_true", help="leave out the wording model (safety_text)")
+    parser.add_argument("--no-encoder", action="store_true", help="leave out the safety encoder (default mode)")
     parser.add_argument("--text-version", help="the wording model's version to use (v1, v2; default: the shipped one)")
     args = parser.parse_args(argv)
-    global NO_TEXT
+    global NO_TEXT, ENCODER
     NO_TEXT = args.no_text
+    ENCODER = not (args.fast or args.no_encoder)
     if args.text_version:
         import cyclemap.safety_text
 

@@ -23,7 +23,10 @@ Exports OUT/model.int8.onnx (token ids and mask in, four probabilities out, mean
 inside the graph), tokenizer.json, meta.json, and (not for shipping) model.pt and model.fp32.onnx.keep;
 checks the graphs against torch on up to 400 validation rows and writes the largest int8 difference into
 meta.json. Result (2026-11-26): float32 ONNX matches torch; dynamic int8 drifts by up to ~0.2 in
-probability. Seeded; torch on one thread. Not shipped: see docs/safety-screen.md, "Fine-tuned encoder tried".
+probability. Seeded; torch on one thread. The 3-epoch run (validate 5) ships as safety_encoder.v1
+(src/cyclemap/moves/weights/safety-encoder-v1/, read by cyclemap/safety_encoder.py in the default mode),
+its bars chosen on the int8 graph's own outputs by bench/safety_encoder_bars.py (docs/safety-screen.md,
+"The safety encoder in the default mode"); the held-out fold is kept as corpus/safety/encoder_v1_fold.npz.
 """
 
 from __future__ import annotations

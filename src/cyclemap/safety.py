@@ -217,7 +217,8 @@ def screen_text(text: str, *, model: str | None = None) -> list[SafetyFinding]:
 
     Returns one :class:`SafetyFinding` (with the flags and the words that raised them) or none.
     ``model`` None uses the lexicon alone (instant, no model loaded); a registered model name
-    ("fast.v1", or the default model) also reads the text with that model's flag outputs. Pass the result to
+    ("fast.v1", or the default model) also reads the text with that model's flag outputs (the default model
+    also with the safety encoder, :mod:`.safety_encoder`). Pass the result to
     :func:`conversation_flagged` to decide whether to show the safety notice.
     """
     probabilities: Sequence[float] | None = None
@@ -228,7 +229,18 @@ def screen_text(text: str, *, model: str | None = None) -> list[SafetyFinding]:
         rows = _labeller(model)._outputs([[Turn(id="draft", time=None, speaker=None, text=text)]])
         probabilities = rows[0][0, len(CLASSES):].tolist()
     flags, evidence = screen_turn(text, probabilities)
+    if model is not None and probabilities is not None and _is_default(model):
+        # the default mode also reads the draft's meaning (safety_encoder.py), as the labeller does
+        from .safety_encoder import add_findings
+
+        ((flags, evidence),) = add_findings([(text, probabilities)], [(flags, evidence)])
     return [SafetyFinding("draft", None, flags, evidence, 0)] if flags else []
+
+
+def _is_default(model: str) -> bool:
+    from .moves.registry import DEFAULT_MODEL
+
+    return model == DEFAULT_MODEL
 
 
 @lru_cache(maxsize=2)
