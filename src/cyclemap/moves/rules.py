@@ -59,7 +59,7 @@ def _third_party(turns: Sequence[Turn], index: int, previous: np.ndarray | None)
     addressee = match.group(1).strip()
     if _DESCRIPTION.match(addressee):
         return "neutral"
-    nearby = {t.speaker.casefold() for t in turns[max(0, index - 3): index + 1]}
+    nearby = {t.speaker.casefold() for t in turns[max(0, index - 3): index + 1] if t.speaker}  # (a turn may name no one)
     return None if addressee.casefold() in nearby else "neutral"
 
 

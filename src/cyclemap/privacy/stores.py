@@ -106,21 +106,41 @@ def _cache_path() -> Path:
 
 
 def _cache_forget_conversations(conversations: Sequence[Sequence[Turn]]) -> int:
-    from ..moves.cache import window_keys
-
     if not _cache_path().exists():
         return 0
     cache = _cache()
     try:
-        # The labeller keys each message turn by its window among the conversation's messages.
-        return sum(cache.forget(window_keys([t for t in turns if t.kind == "message"])) for turns in conversations)
+        return sum(cache.forget(_conversation_keys(turns)) for turns in conversations)
     finally:
         cache.close()
 
 
+def _conversation_keys(turns: Sequence[Turn]) -> list[bytes]:
+    """Every window key the labeller may have stored for one conversation's turns.
+
+    Each message turn is keyed by its window among the conversation's messages. A long chat is read in
+    blocks (:func:`cyclemap.classify.classify_stream`, every BLOCK turns), each after the CONTEXT messages
+    before it: those messages are read again with windows that start at the block, so keys of their own.
+    """
+    from ..classify import BLOCK
+    from ..moves.cache import window_keys
+    from ..moves.context import CONTEXT
+
+    messages = [t for t in turns if t.kind == "message"]
+    keys = window_keys(messages)
+    before = 0  # message turns before the block boundary
+    for start in range(0, len(turns), BLOCK):
+        if start:
+            context = messages[max(0, before - CONTEXT):before]
+            if len(context) == CONTEXT:  # (fewer: the block's context is the chat's start, keyed above)
+                keys.extend(window_keys(context))
+        before += sum(1 for t in turns[start:start + BLOCK] if t.kind == "message")
+    return keys
+
+
 def _cache_export(person: str | None) -> Any:
     if not _cache_path().exists():
-        return {"sealed": vault_module.is_encrypted(), "rows": 0, "models": {}}
+        return {"sealed": vault_module.is_encrypted(), "rows": 0, "models": {}, "screens": {}, "blocks": {}}
     cache = _cache()
     try:
         return cache.export()
@@ -140,7 +160,8 @@ def _cache_wipe() -> int:
 
 register_store(Store(
     "label-cache",
-    "label-cache.sqlite: the move model's numbers per turn, keyed by a hash of the turn and its context; no text",
+    "label-cache.sqlite: the move model's numbers per turn or per block of turns, and the safety screen's "
+    "findings as numbers, keyed by hashes of the turns and their context; no text",
     forget_conversations=_cache_forget_conversations,
     export_user=_cache_export,
     wipe=_cache_wipe,

@@ -92,9 +92,14 @@ def _participants(value: str) -> dict[str, str]:
     return names
 
 
+_MAX_MS_DIGITS = 12  # over 30 years of recording: a longer number is no time (and would overflow a float)
+
+
 def _offset(text: str) -> float | None:
     bullet = _BULLET.search(text)
-    return int(bullet.group("start")) / 1000 if bullet else None
+    if bullet is None or len(bullet.group("start")) > _MAX_MS_DIGITS:
+        return None
+    return int(bullet.group("start")) / 1000
 
 
 def _logical_lines(source: Source) -> Iterator[tuple[int, str]]:

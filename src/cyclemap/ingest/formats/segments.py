@@ -22,6 +22,7 @@ What the reader decides:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,7 +60,11 @@ def _start(segment: dict[str, Any], scale: float) -> float | None:
     value = segment.get("start")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return round(float(value) * scale, 3)
+    try:
+        seconds = float(value) * scale
+    except OverflowError:  # an integer too large for a float: no time
+        return None
+    return round(seconds, 3) if math.isfinite(seconds) else None  # NaN, Infinity: no time (and no NaN in JSON out)
 
 
 def _turns(source: Source) -> Iterator[Turn]:
