@@ -11,6 +11,7 @@ import re
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import cyclemap.classify as classify_module
@@ -195,3 +196,22 @@ def test_the_screen_version_follows_the_screens_settings(monkeypatch):
     assert screen_cache.screen_version() == before  # stable within a run and between runs
     monkeypatch.setitem(safety.MODEL_THRESHOLDS, "fear", 0.123)
     assert screen_cache.screen_version() != before
+
+
+@pytest.mark.parametrize("damage", ["rows", "findings"])
+def test_a_damaged_block_is_computed_again_not_a_crash(tmp_path, damage):
+    """A cache row of the wrong shape, or findings that no longer parse (a disk error, a hand edit):
+    the block is read and screened again, and the output is the cold run's."""
+    from cyclemap.moves.cache import _array_bytes
+
+    chat = write_chat(tmp_path / "chat.jsonl", 12)
+    cold, _ = lines(chat, None)
+    lines(chat, LabelCache(tmp_path / "c.sqlite", vault=None))
+    with sqlite3.connect(tmp_path / "c.sqlite") as db:
+        if damage == "rows":
+            db.execute("UPDATE blocks SET rows = ?", [_array_bytes(np.zeros((3, 2), np.float32))])
+        else:
+            db.execute("UPDATE blocks SET findings = ?", ["[[999,[1]]"])
+    again, labeller = lines(chat, LabelCache(tmp_path / "c.sqlite", vault=None))
+    assert again == cold
+    assert labeller.computed == (12 if damage == "rows" else 0)

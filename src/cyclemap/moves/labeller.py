@@ -141,6 +141,8 @@ class Labeller:
         name, version = self.cache_name, self.screen_version
         block = block_id(keys)
         stored, findings = self.cache.read_block(name, block, version)
+        if stored is not None and (stored.ndim != 2 or stored.shape != (len(flat), len(CLASSES) + len(FLAGS))):
+            stored, findings = None, None  # a damaged row: computed again (and stored over), never a crash
         sizes = np.cumsum([0, *map(len, keys)])
         if stored is not None:
             rows = stored
@@ -151,9 +153,12 @@ class Labeller:
         found: dict[tuple[int, int], Screened] = {}
         if findings is not None and screens:
             positions = [(d, p) for d, ks in enumerate(keys) for p in range(len(ks))]
-            for index, packed in json.loads(findings):
-                d, p = positions[index]
-                found[(d, p)] = unpack_screen(packed, dialogues[d][p].text)
+            try:
+                for index, packed in json.loads(findings):
+                    d, p = positions[index]
+                    found[(d, p)] = unpack_screen(packed, dialogues[d][p].text)
+            except (ValueError, TypeError, IndexError, KeyError):  # damaged findings: screened again
+                found, findings = {}, None
         cache = self.cache
 
         def save(fresh: list[tuple[int, int, Screened]]) -> None:
