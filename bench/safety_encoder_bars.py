@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "train"))
 
 import safety_screen  # noqa: E402
+from safety_encoder_eval import greedy_bars  # noqa: E402  (one search for both benches)
 from safety_probs import load  # noqa: E402
 
 from cyclemap.moves.registry import DEFAULT_MODEL  # noqa: E402
@@ -41,7 +42,6 @@ from cyclemap.safety_text import text_probabilities  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 POOL = ("fold", "corpus/safety/report.jsonl", "corpus/safety/report2.jsonl")
 CHECK = ("corpus/safety/tuning.jsonl", "corpus/dev.jsonl", "corpus/test.jsonl", "corpus/heldout/safety.jsonl")
-GRID = np.round(np.arange(0.99, 0.04, -0.01), 2)
 BUDGET = 0.04
 
 
@@ -89,30 +89,8 @@ def signals(path: Path, groups: list[str] | None = None) -> dict:
 def choose(p: np.ndarray, gold: np.ndarray, hard: np.ndarray, source: np.ndarray, base: np.ndarray) -> np.ndarray:
     """Per-flag bars (1.01: off), lowered greedily while each source's hard-negative false alarms stay in budget."""
     limits = {s: max(BUDGET, float(base[(source == s) & hard].mean())) for s in np.unique(source) if ((source == s) & hard).any()}
-    bars = np.full(len(FLAGS), 1.01)
-    flagged = gold.any(1)
-
-    def fired(b: np.ndarray) -> np.ndarray:
-        return base | (p >= b).any(1)
-
-    current = fired(bars)
-    while True:
-        best = None
-        for k in range(len(FLAGS)):
-            for value in GRID[GRID < bars[k]]:
-                trial = bars.copy()
-                trial[k] = value
-                made = fired(trial)
-                if any(made[(source == s) & hard].mean() > limit for s, limit in limits.items()):
-                    break
-                gain = int((made & flagged).sum() - (current & flagged).sum())
-                cost = int((made & hard).sum() - (current & hard).sum())
-                if gain > 0 and (best is None or gain / (cost + 1) > best[0]):
-                    best = (gain / (cost + 1), k, value)
-        if best is None:
-            return bars
-        bars[best[1]] = best[2]
-        current = fired(bars)
+    return greedy_bars(p, gold, hard, base,
+                       lambda made: all(made[(source == s) & hard].mean() <= limit for s, limit in limits.items()))
 
 
 def made(d: dict, bars: np.ndarray) -> np.ndarray:

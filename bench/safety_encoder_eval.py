@@ -24,6 +24,7 @@ import argparse
 import json
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +79,13 @@ def choose_bars(probs: np.ndarray, gold: np.ndarray, hard: np.ndarray, base: np.
     """Per-flag bars, lowered greedily (best catches per new false alarm) while the false alarms of
     ``base | any(probs >= bars)`` on hard negatives stay at or under max(budget, base's own)."""
     limit = max(budget, float(base[hard].mean()) if hard.any() else 0.0)
+    return greedy_bars(probs, gold, hard, base, lambda made: made[hard].mean() <= limit)
+
+
+def greedy_bars(probs: np.ndarray, gold: np.ndarray, hard: np.ndarray, base: np.ndarray,
+                within: Callable[[np.ndarray], bool]) -> np.ndarray:
+    """Per-flag bars (1.01: off) for ``base | any(probs >= bars)``, lowered one step at a time where it
+    catches most per new false alarm on ``hard``, while ``within(fired)`` holds."""
     flagged = gold.any(1)
     bars = np.full(len(FLAGS), 1.01)
 
@@ -92,7 +100,7 @@ def choose_bars(probs: np.ndarray, gold: np.ndarray, hard: np.ndarray, base: np.
                 trial = bars.copy()
                 trial[k] = value
                 made = fired(trial)
-                if made[hard].mean() > limit:
+                if not within(made):
                     break
                 gain = int((made & flagged).sum() - (current & flagged).sum())
                 cost = int((made & hard).sum() - (current & hard).sum())
