@@ -110,7 +110,8 @@ def _cache_forget_conversations(conversations: Sequence[Sequence[Turn]]) -> int:
         return 0
     cache = _cache()
     try:
-        return sum(cache.forget(_conversation_keys(turns)) for turns in conversations)
+        # One call for all conversations: forget scans the stored blocks once, not once per chat.
+        return cache.forget([key for turns in conversations for key in _conversation_keys(turns)])
     finally:
         cache.close()
 
