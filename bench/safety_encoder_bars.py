@@ -1,6 +1,6 @@
 """Choose the safety encoder's bars (data/safety-encoder-v1.json) on the int8 graph's own outputs.
 
-    .venv/bin/python bench/safety_encoder_bars.py FOLD.npz [--write] [--seeds 3]
+    .venv/bin/python bench/safety_encoder_bars.py FOLD.npz [--write] [--seeds 3] [--version v2] [--folder DIR]
 
 ``FOLD.npz``: the grouped fold that ``train/train_safety_encoder.py`` held out and wrote as
 ``OUT/validation.npz`` (texts, gold flags, hard negatives, source split) — the encoder never trained on
@@ -14,6 +14,10 @@ Prints grouped cross-validated figures (5 folds, the fold's groups: a train_extr
 variants, a corpus conversation, a tuning line; a report line is its own group; ``--seeds`` repeats),
 then the bars chosen on the whole pool and the figures on every set with them; ``--write`` stores them.
 Never reads corpus/blind or corpus/report3.
+
+An encoder trained on part of the report sets (``safety_encoder.v2``, ``--with-report``) holds out the rest
+of their lines in its fold (rows whose split is ``report``/``report2``): the pool is then that fold alone,
+never a report line it trained on. ``--version``/``--folder`` read another encoder than the shipped one.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ from safety_probs import load  # noqa: E402
 
 from cyclemap.moves.registry import DEFAULT_MODEL  # noqa: E402
 from cyclemap.safety import FLAGS  # noqa: E402
-from cyclemap.safety_encoder import encoder  # noqa: E402
+from cyclemap.safety_encoder import SafetyEncoder, encoder  # noqa: E402
+from cyclemap.safety_encoder import settings as shipped_settings  # noqa: E402
 from cyclemap.safety_lexicon import lexicon  # noqa: E402
 from cyclemap.safety_text import text_probabilities  # noqa: E402
 
@@ -69,6 +74,9 @@ def _fold_jsonl(npz: Path, out: Path) -> list[str]:
     return groups
 
 
+MODEL: list = []  # --folder: the encoder to read instead of the shipped one
+
+
 def signals(path: Path, groups: list[str] | None = None) -> dict:
     """Per row: gold, hard negative, the screen's flags without the encoder, the gate, the encoder's row."""
     rows = load(path, DEFAULT_MODEL)
@@ -76,7 +84,7 @@ def signals(path: Path, groups: list[str] | None = None) -> dict:
     safety_screen.ENCODER = False
     base = np.array([bool(flags) for flags, _ in safety_screen.screen(rows)])
     safety_screen.ENCODER = True
-    model = encoder()
+    model = MODEL[0] if MODEL else encoder()
     assert model is not None, "no safety encoder installed"
     wording = text_probabilities(texts)
     scan = lexicon().scan
@@ -108,12 +116,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("fold", type=Path)
     parser.add_argument("--write", action="store_true", help="store the bars in data/safety-encoder-v1.json")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--version", help="which data/safety-encoder-VERSION.json to write (default: the shipped one)")
+    parser.add_argument("--folder", type=Path, help="read this encoder folder instead of the shipped one")
     args = parser.parse_args(argv)
+    import cyclemap.safety_encoder as module
+
+    version = args.version or module.VERSION
+    if args.folder:
+        config = shipped_settings() or json.loads((ROOT / f"src/cyclemap/data/safety-encoder-{version}.json").read_text("utf-8"))
+        MODEL.append(SafetyEncoder(args.folder, config))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "fold.jsonl"
         groups = _fold_jsonl(args.fold, path)
         data = {"fold": signals(path, groups)}
-    for name in POOL[1:] + CHECK:
+    # A fold holding report lines comes from an encoder trained on the others: they stay out of the pool.
+    reports_in_fold = bool(set(np.load(args.fold)["splits"].tolist()) & {"report", "report2"})
+    for name in (() if reports_in_fold else POOL[1:]) + CHECK:
         if (ROOT / name).exists():
             data[name] = signals(ROOT / name)
     pool = [n for n in POOL if n in data]
@@ -147,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line(n + " (+ encoder)", d, made(d, bars)))
         print(f"  {'':34s} gate passes {(d['gate'] & ~d['base']).mean():.3f} of turns the screen left unflagged")
     if args.write:
-        target = ROOT / "src/cyclemap/data/safety-encoder-v1.json"
+        target = ROOT / f"src/cyclemap/data/safety-encoder-{version}.json"
         settings = json.loads(target.read_text(encoding="utf-8"))
         settings["bar"] = dict(zip(FLAGS, [float(b) for b in bars.round(2)], strict=True))
         target.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")

@@ -52,7 +52,8 @@ def screen(rows: list[Row], bars: dict | None = None, scans: list | None = None)
         results = [decide(hits, held, r.probabilities, bars, text=r.text, text_probabilities=w)
                    for r, (hits, held), w in zip(rows, scans, wording, strict=True)]
     if ENCODER and rows:  # as the labeller does in the default mode
-        results = add_encoder_findings([(r.text, r.probabilities) for r in rows], results, wording)
+        results = add_encoder_findings([(r.text, r.probabilities) for r in rows], results, wording,
+                                       lone=[r.position == 0 for r in rows])
     return results
 
 

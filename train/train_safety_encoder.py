@@ -27,6 +27,11 @@ probability. Seeded; torch on one thread. The 3-epoch run (validate 5) ships as 
 (src/cyclemap/moves/weights/safety-encoder-v1/, read by cyclemap/safety_encoder.py in the default mode),
 its bars chosen on the int8 graph's own outputs by bench/safety_encoder_bars.py (docs/safety-screen.md,
 "The safety encoder in the default mode"); the held-out fold is kept as corpus/safety/encoder_v1_fold.npz.
+
+``--with-report`` also trains on corpus/safety/report.jsonl and report2.jsonl (tuning sets since S6);
+``--hold-out corpus/safety/encoder_v1_fold.npz`` then validates on exactly v1's fold plus a seeded half
+(``--report-share``) of each report set's lines, so a new encoder and v1 are compared on rows neither
+trained on (S7's v2: no better than v1 there, not shipped; docs/safety-screen.md, "A second opinion").
 """
 
 from __future__ import annotations
@@ -54,7 +59,9 @@ FLAGS = ["violence", "control", "self_harm", "fear"]
 MAX_TOKENS = 64
 OTHER_SAMPLE = 2000
 HARD_NEGATIVE_WEIGHT = 2.0  # a hard negative borrows danger's words: learning to tell them apart is the point
-NEVER_TRAIN = ("report.jsonl", "report2.jsonl", "/dev.jsonl", "/test.jsonl", "/heldout/", "/blind/")
+NEVER_TRAIN = ("/dev.jsonl", "/test.jsonl", "/heldout/", "/blind/", "/report3/")
+#: Tuning sets since 2026-11-26 (S6): read only with ``--with-report`` (safety_encoder.v2, S7).
+REPORT_SETS = ("report", "report2")
 
 
 def _rows(path: Path) -> list[dict]:
@@ -63,10 +70,10 @@ def _rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def training_rows(seed: int) -> list[dict]:
+def training_rows(seed: int, with_report: bool = False) -> list[dict]:
     rng = np.random.default_rng(seed)
     rows: list[dict] = []
-    for name in ("train_extra", "train_extra2", "tuning"):
+    for name in ("train_extra", "train_extra2", "tuning") + (REPORT_SETS if with_report else ()):
         rows += _rows(ROOT / f"corpus/safety/{name}.jsonl")
     split = _rows(ROOT / "corpus/train.jsonl")
     # A flagged turn of under five words carries its danger in the context ("Ana. 11:00" after a curfew):
@@ -208,6 +215,12 @@ def main() -> None:
     parser.add_argument("--validate", type=int, default=5, help="hold out one grouped fold of K (0: train on all)")
     parser.add_argument("--export-each", action="store_true", help="also export every epoch to OUT/epoch-N")
     parser.add_argument("--deadline", help="HH:MM UTC: stop after an epoch when the next one would end after this")
+    parser.add_argument("--with-report", action="store_true", help="also train on corpus/safety/report*.jsonl (v2)")
+    parser.add_argument("--hold-out", type=Path,
+                        help="validate on the groups of this fold (e.g. corpus/safety/encoder_v1_fold.npz, so a new "
+                             "encoder is read on v1's own held-out rows) plus --report-share of each report set's lines")
+    parser.add_argument("--report-share", type=float, default=0.5)
+    parser.add_argument("--name", default="safety-encoder.v1")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
@@ -220,9 +233,18 @@ def main() -> None:
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = SafetyEncoder(base)
 
-    rows = training_rows(args.seed)
+    rows = training_rows(args.seed, args.with_report)
     held: list[int] = []
-    if args.validate:
+    if args.hold_out:
+        # The same rows v1 never saw (its fold's groups), and a seeded share of the report sets' lines:
+        # both encoders are then compared on rows neither trained on.
+        fold_texts = set(np.load(args.hold_out)["texts"].tolist())
+        chosen = {group(r) for r in rows if r["text"] in fold_texts and group(r) is not None}
+        lines = sorted({group(r) for r in rows if r.get("split") in REPORT_SETS})
+        pick = np.random.default_rng(args.seed).random(len(lines)) < args.report_share
+        chosen |= {g for g, p in zip(lines, pick, strict=True) if p}
+        held = [i for i, r in enumerate(rows) if group(r) in chosen]
+    elif args.validate:
         groups = sorted({g for g in map(group, rows) if g is not None})
         order = np.random.default_rng(args.seed).permutation(len(groups))
         chosen = {groups[i] for k, i in enumerate(order) if k % args.validate == 0}
@@ -256,7 +278,7 @@ def main() -> None:
         deadline = now.replace(hour=hh, minute=mm, second=0, microsecond=0).timestamp()
 
     val_probs: dict[str, np.ndarray] = {}
-    meta = {"name": "safety-encoder.v1", "base": "all-MiniLM-L6-v2", "flags": FLAGS, "max_tokens": MAX_TOKENS,
+    meta = {"name": args.name, "with_report": args.with_report, "base": "all-MiniLM-L6-v2", "flags": FLAGS, "max_tokens": MAX_TOKENS,
             "seed": args.seed, "lr": args.lr, "batch": args.batch, "training_rows": len(train),
             "validation_rows": len(val), "validate": args.validate}
     started = time.time()

@@ -233,7 +233,7 @@ def screen_text(text: str, *, model: str | None = None) -> list[SafetyFinding]:
         # the default mode also reads the draft's meaning (safety_encoder.py), as the labeller does
         from .safety_encoder import add_findings
 
-        ((flags, evidence),) = add_findings([(text, probabilities)], [(flags, evidence)])
+        ((flags, evidence),) = add_findings([(text, probabilities)], [(flags, evidence)], lone=[True])  # a draft alone
     return [SafetyFinding("draft", None, flags, evidence, 0)] if flags else []
 
 

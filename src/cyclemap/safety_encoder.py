@@ -16,6 +16,14 @@ at ``move``). Most turns of a chat pass no gate, so a long chat costs little mor
 (``bench/classify_speed.py``). A message it raises is a *possible* sign (never a clear one alone: the
 conversation rule needs three within ten turns), with the model's probability as its evidence.
 
+It also gives a **second opinion** (the *veto*, since 2026-11-26, S7): on a turn the move model read with no
+earlier turn (the first message of a conversation, or a lone draft), whose every flag was raised by the move
+model's or the wording model's reading alone (no pattern of that flag matched), the flags are dropped when
+the encoder reads every flag under ``veto.lone``. Read alone, a message gets flag outputs from the move model
+that cry wolf ("I'm parked outside your work, no rush"); the encoder was fine-tuned on exactly such single
+messages. Turns with earlier turns keep the move model's reading: their danger is often carried by the
+context, which the encoder does not see (``bench/safety_veto.py``).
+
 Dynamic int8 quantizes a batch's activations together, so a probability can move by a few hundredths
 with the messages read beside it (as the move model's encoder does); the bars leave room for that.
 """
@@ -128,12 +136,15 @@ def encoder() -> SafetyEncoder | None:
 
 
 def add_findings(items: Sequence[tuple[str, Sequence[float] | None]], screened: Sequence[Screened],
-                 wording: Sequence[Sequence[float]] | None = None) -> list[Screened]:
+                 wording: Sequence[Sequence[float]] | None = None, lone: Sequence[bool] | None = None) -> list[Screened]:
     """The screen's findings (``screened``, one per (text, move-model flag probabilities) of ``items``),
-    with the encoder's possible signs added on unflagged turns that pass its gate.
+    with the encoder's possible signs added on unflagged turns that pass its gate, and, on ``lone`` turns
+    (read by the move model with no earlier turn), the flags of a model's reading alone dropped where the
+    encoder reads no flag at its ``veto`` bar (see the module docstring).
 
     ``wording``: the wording model's rows for the texts, when already read (else read here, from the
-    screen's memo). Returns ``screened`` unchanged when no encoder is installed.
+    screen's memo). ``lone`` None: no turn is lone (no veto). Returns ``screened`` unchanged when no
+    encoder is installed.
     """
     config = settings()
     out = list(screened)
@@ -141,8 +152,12 @@ def add_findings(items: Sequence[tuple[str, Sequence[float] | None]], screened: 
         return out
     from .safety_lexicon import lexicon
 
+    scan = lexicon().scan
+    veto_bar = float(config.get("veto", {}).get("lone", 0.0))
+    doubtful = [i for i in range(len(items)) if veto_bar > 0 and lone is not None and lone[i] and screened[i][0]
+                and _reading_alone(screened[i], scan(items[i][0])[0])]
     open_turns = [i for i, (flags, _) in enumerate(screened) if not flags and items[i][0].strip()]
-    if not open_turns:
+    if not open_turns and not doubtful:
         return out
     if wording is None:
         from .moves.screening import _wording  # the screen's memo: the block's rows are there already
@@ -151,17 +166,22 @@ def add_findings(items: Sequence[tuple[str, Sequence[float] | None]], screened: 
         wording_of = dict(zip(open_turns, rows, strict=True)) if rows is not None else {}
     else:
         wording_of = {i: wording[i] for i in open_turns}
-    scan = lexicon().scan
     chosen = []
     for i in open_turns:
         text, move = items[i]
         hits, held = scan(text)
         if gated(config, wording_of.get(i), move, bool(hits or held)):
             chosen.append(i)
-    model = encoder() if chosen else None
+    model = encoder() if chosen or doubtful else None
     if model is None:
         return out
-    probabilities = model.probabilities([items[i][0] for i in chosen])
+    # Two calls: int8 readings move a little with their batch mates, so the turns the gate passes are read
+    # together as they were before the veto existed, and the doubtful ones apart.
+    if doubtful:
+        for i, row in zip(doubtful, model.probabilities([items[i][0] for i in doubtful]), strict=True):
+            if float(row.max()) < veto_bar:
+                out[i] = ((), ())
+    probabilities = model.probabilities([items[i][0] for i in chosen]) if chosen else []
     for i, row in zip(chosen, probabilities, strict=True):
         found = [(flag, float(p)) for flag, p in zip(FLAGS, row, strict=True) if p >= model.bars[flag]]
         if found:
@@ -169,3 +189,11 @@ def add_findings(items: Sequence[tuple[str, Sequence[float] | None]], screened: 
                       tuple(Evidence(f"safety: {f} (possible)", f"the meaning of the whole message, read by the safety "
                                      f"encoder ({p:.2f})") for f, p in found))
     return out
+
+
+def _reading_alone(found: Screened, hits: Sequence[Any]) -> bool:
+    """Whether a turn's flags were all raised by a model's reading alone: flags, and no pattern of any of them
+    matched (a possible family backed by the move model counts as a pattern)."""
+    flags = found[0]
+    matched = {h.flag for h in hits}
+    return bool(flags) and not matched.intersection(flags)

@@ -286,7 +286,7 @@ class Labeller:
             items = [(message_turns[p].text, flag_rows[p]) for p in need]
             screened = screen_block(items) if items else []
             if items and self.model_name == DEFAULT:  # the default mode also reads the meaning (cyclemap/safety_encoder.py)
-                screened = add_encoder_findings(items, screened)
+                screened = add_encoder_findings(items, screened, lone=[p == 0 for p in need])  # p 0: no earlier turn
             computed = dict(zip(need, screened, strict=True))
             if long:
                 computed.update((p, screen_long(message_turns[p].text)) for p in long)
