@@ -33,6 +33,12 @@ FAMILIES = {
     "cha": {"cha"},
     "meta_html": {"meta-html"},
     "segments": {"segments"},
+    "wechat": {"wechat"},
+    "skype": {"skype"},
+    "telegram_text": {"telegram-text"},
+    "json_messages": {"json-messages"},
+    "phone_backups": {"nokia-csv", "vmsg"},
+    "vk": {"vk-html"},
 }
 NOT_EXPORTS = {"target.json", "README.md", "LICENSE", "_make.py"}
 

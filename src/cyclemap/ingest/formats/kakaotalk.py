@@ -196,8 +196,14 @@ def _read(source: Source) -> Iterator[Turn]:
             clock = _clock(pc["clock"])
             if clock is None:  # a message line with a time that cannot exist: never guess whose it is
                 raise source.error(f"impossible time {pc['clock']!r}", line=number)
+            name, text = pc["name"].strip(), pc["text"]
+            # "[2025년 7월 15일] [12:40] name : text": a date in the first brackets, not a name.
+            dated = _date(name) if " : " in text else None
+            said = _SAY.match(text) if dated else None
+            if dated is not None and said is not None:
+                day, name, text = dated, said["name"].strip(), said["text"]
             time = datetime(day.year, day.month, day.day, *clock) if day and clock else None
-            done = turns.start(number, time, pc["name"].strip(), pc["text"])
+            done = turns.start(number, time, name, text)
             seen = True
         elif phone is not None and (_date(phone["date"]) is None or _clock(phone["clock"]) is None):
             # Shaped like a message but with a date or time that cannot exist: joining it to the

@@ -6,8 +6,9 @@ segments, each with a start, a speaker label and the words::
     {"segments": [{"start": 0.5, "end": 2.1, "speaker": "SPEAKER_00", "text": " Can we talk?"},
                   {"start": 2.3, "end": 4.0, "speaker": "SPEAKER_01", "text": " Not now."}]}
 
-Also read: a bare list of such segments, and AssemblyAI's ``{"utterances":
-[{"speaker": "A", "start": 500, "text": …}]}`` (times in milliseconds).
+Also read: a bare list of such segments, AssemblyAI's ``{"utterances":
+[{"speaker": "A", "start": 500, "text": …}]}`` (times in milliseconds), and
+Deepgram's and Amazon Transcribe's results (:mod:`.asr_shapes`).
 
 What the reader decides:
 
@@ -31,6 +32,7 @@ from typing import Any
 from ...model import Turn
 from ..registry import Reader, Sample, register
 from ..source import ReadOptions, Source, strip_marks
+from . import asr_shapes
 
 _SNIFF_OBJECT = re.compile(r'^\{.{0,4000}?"(?:segments|utterances)"\s*:\s*\[', re.DOTALL)
 _SNIFF_LIST = re.compile(r'^\[\s*\{[^{}]{0,2000}?"speaker"\s*:', re.DOTALL)
@@ -41,6 +43,10 @@ def _segments(data: Any) -> tuple[list[Any], float] | None:
     """The segment list and the factor that turns its starts into seconds."""
     if isinstance(data, list):
         return data, 1.0
+    if asr_shapes.is_deepgram(data):
+        return asr_shapes.deepgram_segments(data), 1.0
+    if asr_shapes.is_transcribe(data):
+        return asr_shapes.transcribe_segments(data), 1.0
     if isinstance(data, dict):
         if isinstance(data.get("segments"), list):
             return data["segments"], 1.0
@@ -104,7 +110,7 @@ def _turns(source: Source) -> Iterator[Turn]:
 @register
 class SegmentsReader(Reader):
     name = "segments"
-    title = "Speaker-diarised transcript JSON (WhisperX segments, AssemblyAI utterances)"
+    title = "Speaker-diarised transcript JSON (WhisperX, AssemblyAI, Deepgram, Amazon Transcribe)"
     example = (
         '{"segments": [{"start": 0.5, "end": 2.1, "speaker": "SPEAKER_00", "text": " Can we talk?"},\n'
         '              {"start": 2.3, "end": 4.0, "speaker": "SPEAKER_01", "text": " Not now."}]}'
@@ -118,6 +124,11 @@ class SegmentsReader(Reader):
             return 0.8
         if _SNIFF_LIST.match(text) and '"start"' in text and '"text"' in text:
             return 0.7
+        if text.startswith("{") and '"results"' in text:
+            if '"channels"' in text and '"alternatives"' in text:  # Deepgram
+                return 0.75
+            if '"transcripts"' in text and ('"items"' in text or '"speaker_labels"' in text):  # Amazon Transcribe
+                return 0.75
         return 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:

@@ -32,6 +32,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 FIELDS = ("id", "time", "speaker", "text", "kind", "reply_to", "conversation")
 
+# Phone exports (SMS apps' "Date,Time,Type,Number,Name,Message") give the day and the clock in two
+# columns, and say who wrote a row with a direction word: the contact's name is on every row.
+_CLOCK_ONLY = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?\s?[Mm]\.?)?")
+_OUTGOING = frozenset({"out", "outgoing", "sent", "outbox", "send", "sendbox", "me"})
+_INCOMING = frozenset({"in", "incoming", "received", "inbox", "receive", "recv"})
+_DIRECTION_HEADERS = ("type", "direction", "folder", "box", "kind")
+
 
 def _columns(header: list[str]) -> dict[str, int]:
     lowered = [name.strip().lower() for name in header]
@@ -124,6 +131,10 @@ def _time(value: str, dayfirst: bool = True) -> datetime | None:
     raise ValueError(f"time {value!r} is not in a known layout (e.g. 2024-03-02T19:04:00)")
 
 
+#: The time parser, for other readers of loosely laid-out exports (:mod:`.json_messages`).
+parse_time = _time
+
+
 @register
 class CsvReader(Reader):
     name = "csv"
@@ -164,7 +175,10 @@ class CsvReader(Reader):
                     f"no {' or '.join(missing)} column in the header", line=1,
                     hint=f"name the columns e.g. {', '.join(FIELDS)}",
                 )
-            dayfirst = self._dayfirst(source, found, options)
+            day_column = _day_column(header, found)
+            direction = _direction_column(header)
+            dayfirst = self._dayfirst(source, {**found, "time": day_column} if day_column is not None else found, options)
+            owner = options.owner or "Me"
             count = 0
             while True:
                 try:
@@ -179,7 +193,10 @@ class CsvReader(Reader):
                     continue
                 count += 1
                 try:
-                    yield self._turn(row, found, count, source, rows.line_num, dayfirst)
+                    turn = self._turn(_joined(row, found, day_column), found, count, source, rows.line_num, dayfirst)
+                    if direction is not None and direction < len(row):
+                        turn = _directed(turn, row[direction], owner)
+                    yield turn
                 except InputError as error:
                     if len(row) > len(header):  # "Sam,Aug 30, 2024 9:04 PM,hi": the time's comma split it
                         raise source.error(
@@ -219,7 +236,10 @@ class CsvReader(Reader):
             return row[index]
 
         if found["text"] >= len(row):
-            raise source.error(f"row has {len(row)} cells; the text column is number {found['text'] + 1}", line=line)
+            raise source.error(
+                f"row has {len(row)} cells; the text column is number {found['text'] + 1}", line=line,
+                hint="a line break inside an unquoted cell? put such cells in double quotes",
+            )
         kind = (cell("kind") or "message").strip() or "message"
         if kind not in TURN_KINDS:
             kind = "message"  # another tool's "type" column (e.g. "text", "photo")
@@ -246,6 +266,42 @@ class CsvReader(Reader):
                 turn.id, turn.time.isoformat() if turn.time else "", turn.speaker or "", turn.text,
                 turn.kind, turn.reply_to or "", turn.conversation or "",
             ])
+
+
+def _day_column(header: list[str], found: dict[str, int]) -> int | None:
+    """The "Date" column when the time column found is a separate "Time" column (clock only)."""
+    lowered = [name.strip().lower() for name in header]
+    if "time" not in found or lowered[found["time"]] != "time" or "date" not in lowered:
+        return None
+    return lowered.index("date")
+
+
+def _joined(row: list[str], found: dict[str, int], day_column: int | None) -> list[str]:
+    """The row with "2016-11-02" and "17:24:12" joined in the time cell."""
+    index = found.get("time")
+    if day_column is None or index is None or index >= len(row) or day_column >= len(row):
+        return row
+    clock = row[index].strip()
+    if not _CLOCK_ONLY.fullmatch(clock):
+        return row
+    joined = list(row)
+    joined[index] = f"{row[day_column].strip()} {clock}"
+    return joined
+
+
+def _direction_column(header: list[str]) -> int | None:
+    lowered = [name.strip().lower() for name in header]
+    return next((lowered.index(name) for name in _DIRECTION_HEADERS if name in lowered), None)
+
+
+def _directed(turn: Turn, value: str, owner: str) -> Turn:
+    """A row the owner sent is theirs, whatever the contact-name column says."""
+    word = value.strip().lower()
+    if word in _OUTGOING:
+        turn.speaker, turn.kind = owner, "message"
+    elif word in _INCOMING:
+        turn.kind = "message"
+    return turn
 
 
 def _chain(first: str, rest: IO[str]) -> Iterator[str]:

@@ -67,7 +67,13 @@ _ACTIONS = {
 }
 
 
+# A chat's "messages" list on its own: a list whose first object is a Telegram message.
+_BARE_LIST = re.compile(r'^\[\s*\{[^{}]{0,300}?"type"\s*:\s*"(?:message|service)"\s*,\s*"date"\s*:')
+
+
 def _looks_like_telegram(text: str) -> bool:
+    if _BARE_LIST.match(text):
+        return bool(_UNIXTIME_KEY.search(text) or '"from_id"' in text)
     if _FULL_EXPORT.search(text) and '"about"' in text:
         return True
     return bool(_MESSAGES_KEY.search(text)) and any(
@@ -154,6 +160,9 @@ def _find_chats(chats: list[dict[str, Any]], wanted: str) -> list[dict[str, Any]
 
 def choose_chat(data: Any, source: Source, options: ReadOptions) -> dict[str, Any]:
     """The one chat to read: the export itself, or the chat ``--chat`` names in a full export."""
+    if isinstance(data, list) and data and all(isinstance(m, dict) for m in data[:50]):
+        # A chat's "messages" list saved on its own (other tools keep such copies).
+        return {"name": source.path.stem, "messages": data}
     if not isinstance(data, dict):
         raise source.error(
             "not a Telegram export: the top level is not a JSON object",
@@ -219,7 +228,8 @@ def _file_name(value: Any) -> str | None:
 def media_placeholder(message: dict[str, Any]) -> str | None:
     """What stands in for a message's media when it has no text; None when it has none."""
     if message.get("media_type") == "sticker" or "sticker_emoji" in message:
-        return message.get("sticker_emoji") or "sticker"
+        emoji = message.get("sticker_emoji")
+        return emoji if isinstance(emoji, str) and emoji else "sticker"
     for key in ("photo", "file"):
         if key in message:
             kind = message.get("media_type") if key == "file" else "photo"
@@ -304,6 +314,8 @@ class TelegramReader(Reader):
             head = sample.member_head(member).decode("utf-8", errors="replace")
             return 0.9 if _looks_like_telegram(head) else 0.0
         text = sample.text.lstrip()
+        if text.startswith("["):
+            return 0.85 if _BARE_LIST.match(text) and _looks_like_telegram(text) else 0.0
         if not text.startswith("{"):
             return 0.0
         return 0.95 if _looks_like_telegram(text) else 0.0

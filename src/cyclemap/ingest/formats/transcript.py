@@ -2,7 +2,10 @@
 
 Otter.ai and similar tools write a heading per turn instead, the words on
 the lines below it: ``Speaker 1  0:03`` (two spaces or a tab before the
-time). A label ending in a digit before a colon and a digit (``we met at
+time). Rev and others put the time in brackets after the name, with the
+words on the same line or below: ``Speaker 1 (00:15): words``,
+``Speaker 1 (00:00:00):``, ``**Sam (00:02)**``; Markdown transcripts may
+bold the name (``**Sam:** words``). A label ending in a digit before a colon and a digit (``we met at
 10:30``) is a clock, not a speaker.
 
 This is how therapists, researchers and transcription tools most often write
@@ -28,6 +31,15 @@ SPEAKER = r"(?P<speaker>[^\W\d_][\w .'’\-()&/]{0,38}?)"
 SPEAKER_LINE = re.compile(rf"^\s*(?:{STAMP}\s*)?{SPEAKER}\s*:\s?(?P<text>.*)$")
 # Otter.ai and tools like it: "Speaker 1  0:03" alone on a line, the words below it.
 OTTER_LINE = re.compile(rf"^\s*{SPEAKER}(?:\s{{2,}}|\t)(?P<at>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)\s*$")
+# Rev, Descript and many transcription tools: the time after the name, "Speaker 1 (00:15): words",
+# "Speaker 1 (00:00:00):" alone on a line, "**Sam (00:02)**" in Markdown, or a range "(00:01,500 – 00:05,200)".
+_CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?"
+NAME_THEN_STAMP = re.compile(
+    rf"^\s*(?:\*\*)?(?P<speaker>[^\W\d_][\w .'’\-&/]{{0,38}}?)\s*[\[(](?P<at>{_CLOCK})(?:\s*[-–]\s*{_CLOCK})?[\])]"
+    r"\s*(?:\*\*)?\s*:?\s*(?:\*\*)?\s*(?P<text>.*)$"
+)
+# Markdown transcripts: "**Sam:** words" or "**Sam**: words".
+BOLD_NAME = re.compile(rf"^\s*\*\*{SPEAKER}\s*(?::\s*\*\*|\*\*\s*:)\s*(?P<text>.*)$")
 # Words that end in a colon at the start of ordinary prose, not speakers.
 NOT_SPEAKERS = frozenset({"note", "notes", "ps", "p.s", "re", "subject", "http", "https", "warning", "todo"})
 
@@ -47,6 +59,14 @@ def split_speaker(line: str) -> tuple[str | None, str, float | None]:
         speaker = heading.group("speaker").strip()
         if speaker.lower() not in NOT_SPEAKERS and len(speaker.split()) <= 4:
             return speaker, "", stamp_seconds(heading.group("at"))
+    stamped = NAME_THEN_STAMP.match(line)
+    if stamped:  # before "Name: text", which would read "Speaker 1 (00:15): hi" as a clock
+        speaker = stamped.group("speaker").strip()
+        if speaker.lower() not in NOT_SPEAKERS and len(speaker.split()) <= 4:
+            return speaker, stamped.group("text"), stamp_seconds(stamped.group("at"))
+    bold = BOLD_NAME.match(line)
+    if bold and bold.group("speaker").strip().lower() not in NOT_SPEAKERS and len(bold.group("speaker").split()) <= 4:
+        return bold.group("speaker").strip(), bold.group("text"), None
     match = SPEAKER_LINE.match(line)
     if not match:
         return None, line, None

@@ -7,6 +7,7 @@ continuation lines (kept, joined with "\\n")::
     [12/03/2023, 21:04:11] Sam: you said you would call        (iOS)
     3/12/23, 9:04 PM - Sam: you said you would call            (Android, US)
     2023-03-12 21:04 - Sam: you said you would call            (year first)
+    12-03-16 21:04:11: Sam: you said you would call            (old iOS, about 2016)
 
 Dates come in every locale's order and separator (``/ . -``, two- or
 four-digit years), times in 24 h or 12 h clocks (``PM``, ``p. m.``,
@@ -101,7 +102,9 @@ _HEADER = re.compile(
     rf"(?:(?P<pre>{words.MERIDIEM_BEFORE})\s?)?"
     r"(?P<h>\d{1,2})(?P<tsep>[:.])(?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?"
     rf"(?:(?P<gap>\s?)(?P<post>{words.MERIDIEM_AFTER}))?"
-    r"(?P<end>(?(open)\]\s?|\s[-–]\s))"
+    # Old iOS (about 2016) wrote "28-09-16 11:20:19: Sam: text": a colon after the seconds (or "PM");
+    # some locales "13. 6. 2018. 21:25:15 Sam: text", a space (then a name and ": ").
+    r"(?P<end>(?(open)\]\s?|(?:\s[-–]\s|(?(s)(?::\s|\s(?=[^\s:\[\]][^:\n]{0,60}:\s))|(?!)))))"
     r"(?P<body>.*)",
 )
 _FIELDS = ("a", "b", "c", "h", "mi", "s", "pre", "post", "sep")
@@ -120,7 +123,8 @@ def _fast_header(first: re.Match[str]) -> re.Pattern[str]:
     parts.append(rf"(?P<h>\d{{1,2}}){tsep}(?P<mi>\d{{2}})")
     parts.append(rf"{tsep}(?P<s>\d{{2}})" if g("s") else "(?P<s>)")
     parts.append(rf"{re.escape(g('gap'))}(?P<post>{words.MERIDIEM_AFTER})" if g("post") else "(?P<post>)")
-    parts.append(re.escape(g("end")) + "(?P<body>.*)")
+    guard = r"(?=[^\s:\[\]][^:\n]{0,60}:\s)" if not g("end").strip() else ""  # a bare space: a name must follow
+    parts.append(re.escape(g("end")) + guard + "(?P<body>.*)")
     return re.compile("".join(parts))
 
 
@@ -211,7 +215,8 @@ def _plan(source: Source, options: ReadOptions) -> _Plan:
     for number, line in source.iter_lines():
         match = (fast.match(line) if fast else None) or _HEADER.match(line)
         if match is None:
-            if fast is None and strip_marks(line).strip():
+            bare = strip_marks(line).strip() if fast is None else ""
+            if bare and not words.PREAMBLE.fullmatch(bare):  # WhatsApp Web writes the notice with no time
                 raise source.error(
                     "text before the first WhatsApp message",
                     line=number,
@@ -289,12 +294,26 @@ def _kind(text: str) -> tuple[TurnKind, bool]:
     """What a text under a speaker is, and whether the speaker is kept."""
     if len(text) > 300:  # placeholders and notices are short; captions come on later lines
         return "message", True
+    found = _KINDS.get(text)
+    if found is None:  # a chat repeats its short messages: each distinct text is matched once (speed only)
+        if len(_KINDS) >= 50_000:
+            _KINDS.clear()
+        found = _KINDS[text] = _read_kind(text)
+    return found
+
+
+_KINDS: dict[str, tuple[TurnKind, bool]] = {}
+
+
+def _read_kind(text: str) -> tuple[TurnKind, bool]:
     clean = _unmarked(text)
     notice = words.NOTICE.fullmatch(clean)
     if notice:
         return _NOTICE_KINDS[notice.lastgroup]
     if text.startswith("\u200e") and words.CHAT_EVENT.search(clean):  # iOS marks its notices
         return "system", False
+    if (clean[:1] == "<" or " (" in clean) and words.MEDIA_WITH_CAPTION.match(clean):
+        return "media", True
     return "message", True
 
 
@@ -317,10 +336,14 @@ def _split(body: str, speakers: _Speakers) -> tuple[str | None, TurnKind, str]:
     width = 2
     if colon < 0:
         colon, width = _bare_colon(body), 1
+    if body[:2] == "- ":  # WhatsApp Web: "[3/14/25, 8:58:02 PM] - Robin added Kai"
+        return None, "system", body[2:]
     speaker = speakers[body[:colon]] if colon > 0 else None
     if speaker is None:
         return None, "system", body
     text = body[colon + width :]
+    if text[:1] == "[":
+        text = words.FORWARDED.sub("", text, count=1)
     kind, keep = _kind(text)
     return (speaker if keep else None), kind, text
 
@@ -374,10 +397,19 @@ def _turns(source: Source, plan: _Plan) -> Iterator[Turn]:
 
 def _turn(count: int, current: tuple[datetime, str | None, TurnKind], parts: list[str]) -> Turn:
     time, speaker, kind = current
+    if kind == "message" and len(parts) > 1 and _is_poll(parts):
+        kind = "media"
     text = parts[0] if len(parts) == 1 else "\n".join(parts)
     if text.endswith(">"):  # "… <This message was edited>": the app's note, not the writer's words
         text = words.EDITED.sub("", text)
     return Turn(str(count), time, speaker, _unmarked(text), kind)
+
+
+def _is_poll(parts: list[str]) -> bool:
+    """"POLL:" then "OPTION: … (1 vote)" lines: the app's poll, not someone's words."""
+    return words.POLL.match(_unmarked(parts[0])) is not None and any(
+        words.POLL_OPTION.match(_unmarked(line)) for line in parts[1:]
+    )
 
 
 # --- Zip archives -----------------------------------------------------------------
@@ -404,12 +436,16 @@ def _candidates(names: Iterable[str], chat: str | None) -> list[str]:
 def _score(text: str) -> float:
     """How sure the start of a file is a WhatsApp export."""
     lines = [line for line in text.splitlines()[: SNIFF_LINES + 3] if strip_marks(line).strip()]
+    while lines and words.PREAMBLE.fullmatch(strip_marks(lines[0]).strip()):
+        lines = lines[1:]  # WhatsApp Web's export opens with untimed notices
     for index, line in enumerate(lines[:SNIFF_LINES]):
         match = _HEADER.match(line)
         if match is None:
             continue
         if match["open"] and not match["s"] and len(match["a"]) > 2 and match["sep"] == "-":
             return 0.4  # "[2019-12-24, 12:23] Name:" is how Signal exports look
+        if not match["open"] and not match["end"].strip() and len(match["a"]) > 2:
+            return 0.5  # "2024-03-01 09:12:03 Name: text" is any chat log's line; WhatsApp never wrote it
         return 0.9 if index == 0 else 0.6
     return 0.0
 

@@ -34,7 +34,7 @@ from . import whatsapp_locale as words
 
 #: "created this group" and its translations, right after the creator's name.
 CREATED = re.compile(
-    r"(?:created (?:this )?group|hat (?:die|diese) gruppe|cre[óo] (?:el|este) grupo|a cr[ée]{2} (?:le|ce) groupe"
+    r"(?:created (?:this |the )?group|hat (?:die|diese) gruppe|cre[óo] (?:el|este) grupo|a cr[ée]{2} (?:le|ce) groupe"
     r"|criou (?:o|este) grupo|ha creato (?:il|questo) gruppo|heeft (?:de |deze )?groep)",
     re.IGNORECASE,
 )

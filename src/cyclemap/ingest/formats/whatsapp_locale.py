@@ -61,6 +61,7 @@ _LEFT_OUT = (
     r"|ocult[oa]s?|ocultad[oa]s?"
     r"|omess[aoie]|esclus[aoie]"
     r"|weggelaten"
+    r"|dahil edilmedi"
 )
 _ANDROID_OMITTED = rf"<[^<>\n]{{0,60}}?\b(?:{_LEFT_OUT})\s*>"
 # Languages that put the "left out" word first or say "without media": Czech
@@ -68,7 +69,7 @@ _ANDROID_OMITTED = rf"<[^<>\n]{{0,60}}?\b(?:{_LEFT_OUT})\s*>"
 # Persian (seen in a real export) and Arabic.
 _ANDROID_OMITTED_OTHER = (
     r"<(?:m[ée]dia vynech[áa]n[yaoé]?|bez m[ée]di[íi]"
-    r"|без медиафайлов|без медіафайлів|pomini[ęe]to multimedia"
+    r"|без медиафайлов|без медіафайлів|pomini[ęe]to multimedia|multimedia pomini[ęe]te"
     r"|medya dahil edilmedi|media tidak disertakan"
     r"|رسانه حذف شد|تم استبعاد الوسائط)>"
 )
@@ -85,6 +86,7 @@ _MEDIA_NOUNS = (
     r"|imagem|[áa]udio|figurinha|adesivo|cart[ãa]o de contato|contato"
     r"|immagine|scheda contatto|contatto"
     r"|afbeelding|contactkaart"
+    r"|g[öo]r[üu]nt[üu]|ses|[çc]ıkartma|belge|ki[şs]i kart[ıi]"  # Turkish, with "dahil edilmedi"
 )
 # A document may be named first: "plan.pdf • 2 pages document omitted", or without
 # the page count ("Budget.xlsx document omitted").
@@ -99,17 +101,33 @@ _IOS_ATTACHED = r"<[^<>:\n]{2,40}:\s*[^<>\n]+\.\w{1,8}>"
 _ATTACHED_WORDS = (
     r"file attached|datei angeh[äa]ngt|archivo adjunto|fichier joint"
     r"|arquivo anexado|ficheiro anexado|anexo|file allegato|allegato"
-    r"|bestand bijgevoegd"
+    r"|bestand bijgevoegd|file terlampir|plik za[łl][ąa]czony|dosya ekli"
 )
 _ANDROID_ATTACHED = (
     rf"[^\n]+\.\w{{1,8}} \((?:{_ATTACHED_WORDS})\)"
     r"|(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.\w{1,8} \([^()\n]{2,40}\)"
 )
 
+# Older iOS (about 2016): the file's name, then the word in angle brackets:
+# "3.jpg <bijgevoegd>" (seen in a real Dutch export), "IMG_0042.JPG <attached>".
+_OLD_IOS_ATTACHED = (
+    r"[^\n<>]+\.\w{1,8} <(?:attached|bijgevoegd|angeh[äa]ngt|adjunto|joint|pi[èe]ce jointe|allegato|anexado|anexo)>"
+)
+
+# WhatsApp Web's export (2025): "GIF attached", "2 contacts shared", and a shared place as
+# "Location: 52.37, 4.89 - https://maps.google.com/?q=52.37,4.89".
+_WEB_MEDIA = (
+    r"gif attached|\d{1,4} contacts? shared"
+    r"|(?:live )?location: -?\d{1,3}(?:\.\d+)?, -?\d{1,3}(?:\.\d+)? - https://maps\.google\.com/\?q=\S+"
+)
+
 # Android writes a view-once photo or video as the bare word "null".
 _VIEW_ONCE = r"null"
 
-_MEDIA = rf"{_ANDROID_OMITTED}|{_ANDROID_OMITTED_OTHER}|{_IOS_OMITTED}|{_IOS_ATTACHED}|{_ANDROID_ATTACHED}|{_VIEW_ONCE}"
+_MEDIA = (
+    rf"{_ANDROID_OMITTED}|{_ANDROID_OMITTED_OTHER}|{_IOS_OMITTED}|{_IOS_ATTACHED}|{_ANDROID_ATTACHED}"
+    rf"|{_OLD_IOS_ATTACHED}|{_WEB_MEDIA}|{_VIEW_ONCE}"
+)
 MEDIA = re.compile(_MEDIA, re.IGNORECASE)
 
 
@@ -117,7 +135,7 @@ MEDIA = re.compile(_MEDIA, re.IGNORECASE)
 
 #: "This message was deleted" / "You deleted this message" and translations.
 _DELETED = (
-    r"(?:this message was deleted|you deleted this message"
+    r"(?:this message was deleted(?: by (?:an )?admin\b[^\n]{0,80})?|you deleted this message(?: as admin)?"
     r"|diese nachricht wurde gel[öo]scht|du hast diese nachricht gel[öo]scht"
     r"|se elimin[óo] este mensaje|eliminaste este mensaje|este mensaje fue eliminado"
     r"|ce message a [ée]t[ée] supprim[ée]|vous avez supprim[ée] ce message"
@@ -127,7 +145,8 @@ _DELETED = (
     r"|dit bericht is verwijderd|je hebt dit bericht verwijderd|u hebt dit bericht verwijderd"
     r"|данное сообщение удалено|вы удалили данное сообщение|это сообщение удалено"
     r"|tato zpr[áa]va byla smaz[áa]na|smazali jste tuto zpr[áa]vu"
-    r"|bu mesaj silindi|bu mesaj[ıi] sildiniz|pesan ini telah dihapus|anda menghapus pesan ini"
+    r"|bu mesaj silindi|bu mesaj[ıi] sildiniz|pesan ini telah dihapus|pesan ini dihapus|anda menghapus pesan ini"
+    r"|ta wiadomo[śs][ćc] zosta[łl]a usuni[ęe]ta|usun[ąa][łl]e[śs] t[ęe] wiadomo[śs][ćc]"
     # Hebrew (seen in a real iOS export)
     r"|הודעה זו נמחקה|מחקת את ההודעה הזו"
     r")\.?"
@@ -137,7 +156,7 @@ DELETED = re.compile(_DELETED, re.IGNORECASE)
 #: Missed calls, as iOS writes them under the caller's name ("Missed voice
 #: call", sometimes followed by ", Tap to call back").
 _MISSED_CALL = (
-    r"(?:missed (?:group )?(?:voice|video) call"
+    r"(?:(?:missed|silenced) (?:group )?(?:voice|video) call"
     r"|verpasster (?:gruppen)?(?:sprach|video)anruf"
     r"|(?:llamada(?: de voz)?|videollamada) perdida"
     r"|appel (?:vocal|vid[ée]o) manqu[ée]"
@@ -149,6 +168,28 @@ _MISSED_CALL = (
 )
 MISSED_CALL = re.compile(_MISSED_CALL, re.IGNORECASE)
 
+#: Calls that took place or went unanswered, as iOS writes them under the
+#: caller's name: "Voice call. 2 min.", "Video call, No answer", "Sprachanruf.
+#: 12 Min." (seen in other projects' tests). The call word alone ("Video
+#: call, tonight?") stays a message: a length or an answer word must follow.
+_CALL = (
+    r"(?:(?:group )?(?:voice|video) call|(?:gruppen)?(?:sprach|video)anruf|llamada(?: de voz)?|videollamada"
+    r"|appel (?:vocal|vid[ée]o)|(?:chamada|liga[çc][ãa]o) de (?:voz|v[íi]deo)|chiamata vocale|videochiamata"
+    r"|(?:spraak|video)-?oproep)"
+    r"[.,]\s*(?:\d+\s*(?:sec|s|min|hr|h|std|seg|minutos?|minuti|minuten|heures?|horas?|ore)\.?"
+    r"|no answer|keine antwort|sin respuesta|sem resposta|pas de r[ée]ponse|nessuna risposta|geen antwoord"
+    r"|answered on other device|(?:tap|click) to call back)"
+)
+
+#: A message the phone could not yet decrypt when the chat was exported (WhatsApp's own
+#: export writes these words in its place): someone did write, but not these words.
+_WAITING = r"waiting for this message\.?(?: this may take a while\.?)?"
+
+#: A poll: "POLL:" (or its translation) on the first line, "OPTION: … (2 votes)"
+#: lines below; the app's own layout, kept as media (the votes are not words).
+POLL = re.compile(r"(?:POLL|ABSTIMMUNG|UMFRAGE|ENCUESTA|SONDAGE|ENQUETE|SONDAGGIO|PEILING)\s?:", re.IGNORECASE)
+POLL_OPTION = re.compile(r"\s*OPTION\s?:.*\(\d+\s+\w+\)\s*$|\s{2,}- \S")  # WhatsApp Web: "    - Thai place"
+
 
 #: The note WhatsApp (since 2023) appends to an edited message: the app's
 #: words, not the writer's, so the reader takes them off the end of the text.
@@ -156,7 +197,7 @@ EDITED = re.compile(
     r"\s*[\u200e\u200f]?<(?:this message was edited|diese nachricht wurde bearbeitet"
     r"|este mensaje fue editado|se edit[óo] este mensaje|ce message a [ée]t[ée] modifi[ée]"
     r"|esta mensagem foi editada|mensagem editada|questo messaggio [èe] stato modificato"
-    r"|dit bericht is bewerkt|bericht bewerkt|ההודעה נערכה)\.?>$",  # iOS in Spanish ends it with "."
+    r"|dit bericht is bewerkt|bericht bewerkt|это сообщение изменено|ההודעה נערכה)\.?>$",  # iOS in Spanish ends it with "."
     re.IGNORECASE,
 )
 
@@ -167,7 +208,7 @@ EDITED = re.compile(
 #: under the chat's name ("Alex: Messages and calls are end-to-end encrypted").
 _ENCRYPTION = (
     r"(?:messages|nachrichten|los mensajes|mensajes|les messages|as mensagens|mensagens"
-    r"|i messaggi|berichten|сообщения|zpr[áa]vy|mesajlar|pesan|ההודעות)\b.{0,160}?"
+    r"|i messaggi|berichten|сообщения|zpr[áa]vy|mesajlar|pesan|wiadomo[śs]ci|ההודעות)\b.{0,160}?"
     r"(?:end-to-end|ende-zu-ende|extremo a extremo|de bout en bout|ponta a ponta"
     r"|ponto a ponto|ponto-a-ponto|сквозным шифрованием|koncov\w* šifrov\w*|uçtan uca|מקצה לקצה)"
 )
@@ -177,7 +218,7 @@ ENCRYPTION = re.compile(_ENCRYPTION, re.IGNORECASE)
 #: matched says what the whole text is ("media"; "own": a system line that
 #: keeps its speaker; "chat": a system line of the whole chat).
 NOTICE = re.compile(
-    rf"(?P<media>{_MEDIA})|(?P<own>{_DELETED}|{_MISSED_CALL})|(?P<chat>{_ENCRYPTION}.*)",
+    rf"(?P<media>{_MEDIA})|(?P<own>{_DELETED}|{_MISSED_CALL}|{_CALL}|{_WAITING})|(?P<chat>{_ENCRYPTION}.*)",
     re.IGNORECASE,
 )
 
@@ -188,7 +229,7 @@ NOTICE = re.compile(
 CHAT_EVENT = re.compile(
     r"\b(?:"
     # English
-    r"created (?:group|this group)|added|removed|left|joined using|changed the subject"
+    r"created (?:group|this group|the group)|added|removed|left|joined using|changed the subject"
     r"|changed (?:this group's|the group) (?:icon|name|description|settings)|deleted this group's icon"
     r"|changed (?:their|his|her) phone number|security code|disappearing messages|were added|was added"
     r"|updated the message timer|turned (?:on|off) disappearing|turned (?:on|off) admin approval"
@@ -240,3 +281,14 @@ SUBJECT_EVENT = re.compile(
 
 #: Quotation marks WhatsApp puts around a group subject, in any language.
 SUBJECT_QUOTES = '"“„«'
+
+
+#: A placeholder with the caption on the same line, as WhatsApp Web's export writes it:
+#: "<image omitted> the queue at the pharmacy", "IMG_1.jpg (file attached) the queue".
+MEDIA_WITH_CAPTION = re.compile(rf"(?:{_ANDROID_OMITTED}|{_ANDROID_ATTACHED})\s", re.IGNORECASE)
+
+#: WhatsApp Web's note before a forwarded message's words: the app's, not the writer's.
+FORWARDED = re.compile(r"\[Forwarded(?: many times)?\] ")
+
+#: Lines WhatsApp Web's export writes above the first message, with no time.
+PREAMBLE = re.compile(rf"(?:{_ENCRYPTION}.*|some earlier messages may not be available\.?)", re.IGNORECASE)
