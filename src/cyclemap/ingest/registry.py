@@ -147,13 +147,13 @@ def detect(path: Path) -> Reader:
             best = (score, name)
     if best[0] <= 0.0:
         what = "a folder" if found.is_dir else ("a zip archive" if found.is_zip else "a file")
+        hint = "run 'cyclemap formats' to see what cyclemap reads, or pass --format NAME"
         if not found.is_dir and not found.is_zip and found.head and b"\x00" in found.head[:4096]:
             what = "a binary file"
-        raise UnknownFormatError(
-            path,
-            f"{what} in no known chat format",
-            hint="run 'cyclemap formats' to see what cyclemap reads, or pass --format NAME",
-        )
+        if not found.is_dir and found.head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Notepad's "Unicode"
+            what = "a UTF-16 text file"
+            hint = "cyclemap reads UTF-8: save the file again as UTF-8 (in Notepad: Save as, Encoding UTF-8)"
+        raise UnknownFormatError(path, f"{what} in no known chat format", hint=hint)
     return readers()[best[1]]
 
 

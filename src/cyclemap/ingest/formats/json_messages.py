@@ -99,7 +99,10 @@ def _time(value: Any, dayfirst: bool) -> datetime | None:
         return None
     if isinstance(value, (int, float)):
         seconds = value / 1000 if value > 100_000_000_000 else value  # milliseconds
-        return datetime.fromtimestamp(seconds, tz=UTC)
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, OSError, ValueError):  # not "[Errno 75] Value too large for defined data type"
+            raise ValueError(f"time {value!r} is not a date (out of range)") from None
     if isinstance(value, str):
         return parse_time(value, dayfirst)
     raise ValueError(f"time {value!r} is neither text nor a number")

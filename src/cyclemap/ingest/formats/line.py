@@ -33,8 +33,15 @@ What the reader decides:
   before the first heading are the export's own and are skipped.
 
 Streaming: two passes (the first reads only the headings), constant memory.
-The older export without tabs (``23:43 Sam hello``) cannot tell a name
-with spaces from the text and is not read.
+
+Some exports (LINE in Japanese or Chinese on some phones, seen in other
+projects' fixtures) have no tabs and may have no title: ``2023.09.07
+Thursday`` then ``17:08 Sam hello``. There a name may hold spaces, so a
+third pass counts how each timed line starts: the speaker is the longest
+run of one to three words that every line starting with its first word
+shares, seen at least twice (else the first word). Bare placeholders
+(``スタンプ``, ``写真`` ...) are media there. A line with a time and one
+word is a notice.
 """
 
 from __future__ import annotations
@@ -62,6 +69,14 @@ _CLOCK = re.compile(
     rf"^(?P<pre>{_MERIDIEM_BEFORE})?\s?(?P<h>\d{{1,2}}):(?P<m>\d{{2}})"
     r"(?:\s?(?P<post>[AaPp]\.?\s?[Mm]\.?))?\t(?P<rest>.*)$"
 )
+# Exports without tabs: "17:08 Sam hello" (the name then the text, one space apart).
+_SPACED_CLOCK = re.compile(
+    rf"^(?P<pre>{_MERIDIEM_BEFORE})?\s?(?P<h>\d{{1,2}}):(?P<m>\d{{2}})"
+    r"(?:\s?(?P<post>[AaPp]\.?\s?[Mm]\.?))? (?P<rest>\S.*)$"
+)
+# What such exports write, without brackets, in place of a sticker, photo, video or file.
+_BARE_MEDIA = frozenset({"スタンプ", "写真", "動画", "ファイル", "GIF", "貼圖", "照片", "影片", "檔案"})
+_UNSENT = frozenset({"メッセージの送信を取り消しました"})
 _PM = {"pm", "p.m.", "下午", "午後", "오후"}
 _MEDIA = re.compile(r"^\[[^\[\]\n]{1,24}\]$")
 _CALL = "☎"
@@ -184,14 +199,54 @@ def _unquoted(text: str) -> str:
 def _kind(speaker: str | None, text: str) -> tuple[str | None, TurnKind]:
     if speaker is None:
         return None, "system"
-    if text.startswith(_CALL):
+    if text.startswith(_CALL) or text in _UNSENT:
         return speaker, "system"
-    if _MEDIA.match(text):
+    if _MEDIA.match(text) or text in _BARE_MEDIA:
         return speaker, "media"
     return speaker, "message"
 
 
-def _turns(source: Source, order: str) -> Iterator[Turn]:
+class _SpacedNames:
+    """Where the name ends on the lines of an export without tabs (see the module's notes)."""
+
+    _LIMIT = 200_000  # distinct beginnings counted; a bound on memory, far above any chat's names
+
+    def __init__(self) -> None:
+        self.starts: dict[str, int] = {}
+
+    def add(self, rest: str) -> None:
+        words = rest.split(" ")
+        for size in range(1, min(3, len(words) - 1) + 1):
+            key = " ".join(words[:size])
+            if key in self.starts or len(self.starts) < self._LIMIT:
+                self.starts[key] = self.starts.get(key, 0) + 1
+
+    def split(self, rest: str) -> tuple[str | None, str]:
+        words = rest.split(" ")
+        if len(words) == 1:
+            return None, rest  # a time and one word: the app's notice
+        first = self.starts.get(words[0], 0)
+        size = 1
+        for longer in range(2, min(3, len(words) - 1) + 1):
+            if first >= 2 and self.starts.get(" ".join(words[:longer]), 0) == first:
+                size = longer
+        return " ".join(words[:size]), " ".join(words[size:])
+
+
+def _spaced_names(source: Source) -> _SpacedNames | None:
+    """Pass over an export's timed lines; None when it has tabs (the usual layout)."""
+    names = _SpacedNames()
+    for _, raw in source.iter_lines():
+        line = strip_marks(raw)
+        if _CLOCK.match(line):
+            return None
+        found = _SPACED_CLOCK.match(line)
+        if found:
+            names.add(found["rest"])
+    return names if names.starts else None
+
+
+def _turns(source: Source, order: str, spaced: _SpacedNames | None = None) -> Iterator[Turn]:
     """Second pass: one turn per timed line, untimed lines joined to it."""
     day: date | None = None
     current: tuple[datetime, str | None] | None = None
@@ -212,7 +267,7 @@ def _turns(source: Source, order: str) -> Iterator[Turn]:
             if day is None:
                 raise source.error(f"impossible date {line.strip()!r} for {order} day headings", line=number)
             continue
-        found = _CLOCK.match(line)
+        found = _CLOCK.match(line) if spaced is None else _SPACED_CLOCK.match(line)
         if found is None or day is None:
             if current is not None:
                 parts.append(raw)
@@ -226,7 +281,11 @@ def _turns(source: Source, order: str) -> Iterator[Turn]:
         hour, minute = _clock(found)
         if not (0 <= hour < 24 and 0 <= minute < 60):
             raise source.error(f"impossible time of day {hour}:{minute:02d}", line=number)
-        columns = found["rest"].split("\t", 1)
+        if spaced is not None:
+            name, said = spaced.split(found["rest"])
+            columns = [name or "", said] if name else [said]
+        else:
+            columns = found["rest"].split("\t", 1)
         speaker = columns[0].strip() if len(columns) == 2 else None
         current = (datetime(day.year, day.month, day.day, hour, minute), speaker or None)
         parts = [columns[-1]]
@@ -258,12 +317,21 @@ class LineReader(Reader):
     def sniff(self, sample: Sample) -> float:
         if sample.is_dir or sample.is_zip:
             return 0.0
-        for line in sample.text.splitlines()[:3]:
-            if line.strip():
-                return 0.95 if _TITLE.match(strip_marks(line).strip()) else 0.0
+        lines = [strip_marks(line).strip() for line in sample.text.splitlines()[:40]]
+        for line in lines[:3]:
+            if line:
+                if _TITLE.match(line):
+                    return 0.95
+                break
+        # No title (an excerpt, or an export without one): a weekday heading first, then timed lines.
+        content = [line for line in lines if line]
+        if content and _named_day(_heading(content[0])):
+            timed = sum(1 for line in content[1:] if _CLOCK.match(line) or _SPACED_CLOCK.match(line))
+            if timed >= 2 and timed * 2 >= len(content) - 1:
+                return 0.6
         return 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:
         source = Source(path)
         order = _order(source, options)
-        return _turns(source, order)
+        return _turns(source, order, _spaced_names(source))

@@ -48,6 +48,7 @@ from ..source import ReadOptions, Source, strip_marks
 
 _HEAD = re.compile(r'^\{\s*"userId"\s*:')
 _QUOTE = re.compile(r"<quote\b.*?</quote>", re.DOTALL | re.IGNORECASE)
+_QUOTE_END = re.compile(r"</quote>", re.IGNORECASE)
 _EDIT = re.compile(r"<e_m\b[^>]*>(?:</e_m>)?", re.IGNORECASE)
 _BREAK = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>|</div>\s*<div[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]{1,2000}>")
@@ -86,7 +87,9 @@ def _time(value: Any) -> datetime | None:
 
 
 def _clean(content: str) -> str:
-    text = _QUOTE.sub("", content)
+    # Only up to the last "</quote>": a "<quote" with no end after it made the lazy search quadratic.
+    end = max((found.end() for found in _QUOTE_END.finditer(content)), default=0)
+    text = _QUOTE.sub("", content[:end]) + content[end:]
     text = _EDIT.sub("", text)
     text = _BREAK.sub("\n", text)
     text = _TAG.sub("", text)
@@ -239,7 +242,7 @@ def _members(conversation: dict[str, Any]) -> int | None:
     count = thread.get("membercount") if isinstance(thread, dict) else None
     try:
         return int(count) if count is not None else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "membercount": 1e999 is infinity
         return None
 
 

@@ -38,6 +38,7 @@ _CLOCK_ONLY = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?\s?[Mm]\.?)?")
 _OUTGOING = frozenset({"out", "outgoing", "sent", "outbox", "send", "sendbox", "me"})
 _INCOMING = frozenset({"in", "incoming", "received", "inbox", "receive", "recv"})
 _DIRECTION_HEADERS = ("type", "direction", "folder", "box", "kind")
+_CONTACT_HEADERS = frozenset({"name", "contact", "contact name", "contact_name", "number", "address", "phone"})
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -176,7 +177,7 @@ class CsvReader(Reader):
                     hint=f"name the columns e.g. {', '.join(FIELDS)}",
                 )
             day_column = _day_column(header, found)
-            direction = _direction_column(header)
+            direction = _direction_column(header, found)
             dayfirst = self._dayfirst(source, {**found, "time": day_column} if day_column is not None else found, options)
             owner = options.owner or "Me"
             count = 0
@@ -289,8 +290,12 @@ def _joined(row: list[str], found: dict[str, int], day_column: int | None) -> li
     return joined
 
 
-def _direction_column(header: list[str]) -> int | None:
+def _direction_column(header: list[str], found: dict[str, int]) -> int | None:
+    """The direction column, when the speaker column is the contact's name (not a "from"/"sender" column,
+    which names whoever wrote the row: "Sam" there stays Sam, not the owner's default "Me")."""
     lowered = [name.strip().lower() for name in header]
+    if "speaker" in found and lowered[found["speaker"]] not in _CONTACT_HEADERS:
+        return None
     return next((lowered.index(name) for name in _DIRECTION_HEADERS if name in lowered), None)
 
 

@@ -234,6 +234,9 @@ def media_placeholder(message: dict[str, Any]) -> str | None:
         if key in message:
             kind = message.get("media_type") if key == "file" else "photo"
             return _file_name(message[key]) or str(kind or "file").replace("_", " ")
+    kind = message.get("media_type")
+    if isinstance(kind, str) and kind:  # some tools drop "file" but keep its type
+        return kind.replace("_", " ")
     poll = message.get("poll")
     if isinstance(poll, dict):
         return str(poll.get("question") or "poll")

@@ -5,7 +5,9 @@ the lines below it: ``Speaker 1  0:03`` (two spaces or a tab before the
 time). Rev and others put the time in brackets after the name, with the
 words on the same line or below: ``Speaker 1 (00:15): words``,
 ``Speaker 1 (00:00:00):``, ``**Sam (00:02)**``; Markdown transcripts may
-bold the name (``**Sam:** words``). A label ending in a digit before a colon and a digit (``we met at
+bold the name (``**Sam:** words``). Zoom's saved meeting chat writes
+``10:05:30 From Sam to Everyone:`` with the words on the next line (older
+versions ``10:05:30 From  Sam : words``). WhisperX writes ``[SPEAKER_00]: words``. A label ending in a digit before a colon and a digit (``we met at
 10:30``) is a clock, not a speaker.
 
 This is how therapists, researchers and transcription tools most often write
@@ -36,8 +38,16 @@ OTTER_LINE = re.compile(rf"^\s*{SPEAKER}(?:\s{{2,}}|\t)(?P<at>\d{{1,2}}:\d{{2}}(
 _CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?"
 NAME_THEN_STAMP = re.compile(
     rf"^\s*(?:\*\*)?(?P<speaker>[^\W\d_][\w .'’\-&/]{{0,38}}?)\s*[\[(](?P<at>{_CLOCK})(?:\s*[-–]\s*{_CLOCK})?[\])]"
-    r"\s*(?:\*\*)?\s*:?\s*(?:\*\*)?\s*(?P<text>.*)$"
+    r"\s*(?P<bold>\*\*)?\s*(?P<colon>:)?\s*(?:\*\*)?\s*(?P<text>.*)$"
 )
+# Zoom's saved meeting chat: "10:05:30 From Sam to Everyone:" then the words on the next line
+# (a tab before them), or, in older versions, "10:05:30\t From  Sam : words" on one line.
+ZOOM_LINE = re.compile(
+    r"^\s*(?P<bare>\d{1,2}:\d{2}:\d{2})\s+From\s+(?P<speaker>[^\W\d_][^:]{0,60}?)"
+    r"(?:\s+to\s+[^:]{1,80}?)?\s*:\s?(?P<text>.*)$"
+)
+# WhisperX and other diarising tools write the speaker in brackets: "[SPEAKER_00]: words".
+BRACKETED_NAME = re.compile(r"^\s*\[(?P<speaker>[^\W\d_][\w .'’\-]{0,38}?)\]\s*:\s?(?P<text>.*)$")
 # Markdown transcripts: "**Sam:** words" or "**Sam**: words".
 BOLD_NAME = re.compile(rf"^\s*\*\*{SPEAKER}\s*(?::\s*\*\*|\*\*\s*:)\s*(?P<text>.*)$")
 # Words that end in a colon at the start of ordinary prose, not speakers.
@@ -59,11 +69,20 @@ def split_speaker(line: str) -> tuple[str | None, str, float | None]:
         speaker = heading.group("speaker").strip()
         if speaker.lower() not in NOT_SPEAKERS and len(speaker.split()) <= 4:
             return speaker, "", stamp_seconds(heading.group("at"))
+    zoom = ZOOM_LINE.match(line)
+    if zoom and len(zoom.group("speaker").split()) <= 4:  # before "Name: text", which would name "From Sam"
+        return zoom.group("speaker").strip(), zoom.group("text"), stamp_seconds(zoom.group("bare"))
     stamped = NAME_THEN_STAMP.match(line)
+    if stamped and stamped.group("text").strip() and not (stamped.group("colon") or stamped.group("bold")):
+        stamped = None  # words straight after the time: "call me at (10:30) please" is what someone said
     if stamped:  # before "Name: text", which would read "Speaker 1 (00:15): hi" as a clock
         speaker = stamped.group("speaker").strip()
         if speaker.lower() not in NOT_SPEAKERS and len(speaker.split()) <= 4:
             return speaker, stamped.group("text"), stamp_seconds(stamped.group("at"))
+    bracketed = BRACKETED_NAME.match(line)
+    if bracketed and bracketed.group("speaker").strip().lower() not in NOT_SPEAKERS:
+        if len(bracketed.group("speaker").split()) <= 4:
+            return bracketed.group("speaker").strip(), bracketed.group("text"), None
     bold = BOLD_NAME.match(line)
     if bold and bold.group("speaker").strip().lower() not in NOT_SPEAKERS and len(bold.group("speaker").split()) <= 4:
         return bold.group("speaker").strip(), bold.group("text"), None
@@ -148,8 +167,8 @@ def looks_like_transcript(lines: list[str]) -> float:
     content = [line for line in lines if line.strip()]
     if len(content) < 2:
         return 0.0
-    headings = sum(1 for line in content if OTTER_LINE.match(line))
-    if headings >= 2 and headings * 5 >= len(content):  # Otter-style: one heading per turn
+    headings = sum(1 for line in content if OTTER_LINE.match(line) or ZOOM_LINE.match(line))
+    if headings >= 2 and headings * 5 >= len(content):  # Otter- or Zoom-style: one heading per turn
         return 0.5
     labelled = [split_speaker(line)[0] for line in content]
     named = [name for name in labelled if name]

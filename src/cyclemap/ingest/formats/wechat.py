@@ -52,7 +52,8 @@ MAX_MESSAGE_CHARS = 1024 * 1024
 _DATE = r"(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})"
 _CLOCK = r"(?:(?P<pre>上午|下午)\s*)?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\s?(?P<post>[AaPp]\.?[Mm]\.?))?"
 # "2024-03-01 09:12:03 小明" or "… 小明: words"; not WhatsApp's "2024-03-01 09:12 - Sam: words".
-_DATE_FIRST = re.compile(rf"^{_DATE}\s+{_CLOCK}\s+(?P<rest>(?![-–]\s)\S.*?)\s*$")
+# (greedy to the last non-space: a lazy "\S.*?" before "\s*$" takes quadratic time on a long run of spaces)
+_DATE_FIRST = re.compile(rf"^{_DATE}\s+{_CLOCK}\s+(?P<rest>(?![-–]\s)\S(?:.*\S)?)\s*$")
 # "小明 2024-03-01 09:12:03"
 _NAME_FIRST = re.compile(rf"^(?P<rest>\S.{{0,60}}?)\s+{_DATE}\s+{_CLOCK}\s*$")
 # WeChat's shared chat record: "·小明" on one line, "2024年3月1日 09:12" on the next.
@@ -74,7 +75,13 @@ _MEDIA = re.compile(
     re.IGNORECASE,
 )
 # Notices of one person's act: who did it matters (a recalled message, a pat).
-_OWN_NOTICE = re.compile(r"撤回了一条消息|recalled a message|拍了拍|patted")
+# The whole text is the notice ('"小林" 撤回了一条消息', '我拍了拍"小林"'): someone's words that only hold the
+# word ("I patted your back and you walked off", "我拍了拍你的肩膀，你都不理我") stay a message.
+_WHO = r'(?:"[^"\n]{1,40}"|[^\s"，。！？、,.!?；;:：]{1,20})'
+_OWN_NOTICE = re.compile(
+    rf"{_WHO}\s?(?:撤回了一条消息|recalled a message)\.?"
+    rf"|{_WHO}\s?(?:拍了拍|patted)\s?{_WHO}(?:\s?[^\s，。！？、,.!?；;]{{1,12}})?\.?"
+)
 # Notices of the chat itself.
 _CHAT_NOTICE = re.compile(
     r"^(?:.{0,60}(?:加入了群聊|退出了群聊|被移出群聊|修改群名为|修改了群名称|邀请.{1,60}加入了群聊)"
@@ -112,7 +119,7 @@ def _kind(speaker: str | None, text: str) -> tuple[str | None, TurnKind]:
             return speaker, "media"
         if _CHAT_NOTICE.match(text):
             return None, "system"
-        if _OWN_NOTICE.search(text) and "\n" not in text:
+        if _OWN_NOTICE.fullmatch(text):
             return speaker, "system"
     return speaker, "message"
 

@@ -20,7 +20,9 @@ What the reader decides:
 * **Date order.** ``ReadOptions.dayfirst`` (``--dayfirst``/``--monthfirst``)
   decides when given, and a date impossible in that order is an error naming
   its line. Otherwise a first, cheap pass looks at the dates: a first field
-  above 12 means day-first, a second field above 12 month-first (the pass
+  above 12 means day-first, a second field above 12 month-first, and so does
+  an attachment's file name that gives the line's date in one order only
+  (``00000001-PHOTO-2024-01-02-…``, ``IMG-20240102-WA0001.jpg``; the pass
   stops as soon as one decides; a later date that disagrees is an error
   naming its line). If none decides, the direction the dates run in decides
   (exports run forward in time); if that ties too, the reader guesses
@@ -181,6 +183,10 @@ _ORDER_HINT = {
 }
 
 
+# iOS names an attachment by the message's own time, Android by the day it arrived.
+_FILE_DATE = re.compile(r"\b\d{8}-[A-Z]+-(20\d\d)-(\d\d)-(\d\d)-|\b[A-Z]{3,4}-(20\d\d)(\d\d)(\d\d)-WA\d")
+
+
 class _OrderVote:
     """Evidence for day-first or month-first from the dates seen so far."""
 
@@ -200,6 +206,16 @@ class _OrderVote:
             if order in self._last and key < self._last[order]:
                 self.backwards[order] += 1
             self._last[order] = key
+
+    def attachment(self, a: str, b: str, c: str, body: str, line: int) -> None:
+        """An attachment's file name holds its date ("00000001-PHOTO-2024-01-02-…", "IMG-20240102-WA…")."""
+        named = _FILE_DATE.search(body) if "20" in body else None
+        if named is None or self.decided:
+            return
+        date = tuple(int(x) for x in named.group(1, 2, 3) if x) or tuple(int(x) for x in named.group(4, 5, 6))
+        fits = [order for order in ("dmy", "mdy") if _ymd(a, b, c, order) == date]
+        if len(fits) == 1:  # a == b fits both and says nothing
+            self.decided = (fits[0], line)
 
     def by_sequence(self) -> str | None:
         dmy, mdy = self.backwards["dmy"], self.backwards["mdy"]
@@ -232,6 +248,7 @@ def _plan(source: Source, options: ReadOptions) -> _Plan:
                 forced = "--dayfirst" if options.dayfirst else "--monthfirst"
                 return _Plan("dmy" if options.dayfirst else "mdy", fast, f"{forced} as asked")
         vote.add(match["a"], match["b"], match["c"], number)
+        vote.attachment(match["a"], match["b"], match["c"], match["body"], number)
         if vote.decided:
             order, shown = vote.decided
             what = "day-first" if order == "dmy" else "month-first"

@@ -62,6 +62,7 @@ _LEFT_OUT = (
     r"|omess[aoie]|esclus[aoie]"
     r"|weggelaten"
     r"|dahil edilmedi"
+    r"|отсутствует"  # Russian iOS: "изображение отсутствует"
 )
 _ANDROID_OMITTED = rf"<[^<>\n]{{0,60}}?\b(?:{_LEFT_OUT})\s*>"
 # Languages that put the "left out" word first or say "without media": Czech
@@ -87,6 +88,7 @@ _MEDIA_NOUNS = (
     r"|immagine|scheda contatto|contatto"
     r"|afbeelding|contactkaart"
     r"|g[öo]r[üu]nt[üu]|ses|[çc]ıkartma|belge|ki[şs]i kart[ıi]"  # Turkish, with "dahil edilmedi"
+    r"|изображение|видео|аудио|аудиофайл|стикер|документ|карточка контакта"  # Russian, with "отсутствует"
 )
 # A document may be named first: "plan.pdf • 2 pages document omitted", or without
 # the page count ("Budget.xlsx document omitted").
@@ -115,10 +117,11 @@ _OLD_IOS_ATTACHED = (
 )
 
 # WhatsApp Web's export (2025): "GIF attached", "2 contacts shared", and a shared place as
-# "Location: 52.37, 4.89 - https://maps.google.com/?q=52.37,4.89".
+# "Location: 52.37, 4.89 - https://maps.google.com/?q=52.37,4.89"; iOS writes the place
+# without the coordinates before the link ("Location: https://maps.google.com/?q=52.37,4.89").
 _WEB_MEDIA = (
     r"gif attached|\d{1,4} contacts? shared"
-    r"|(?:live )?location: -?\d{1,3}(?:\.\d+)?, -?\d{1,3}(?:\.\d+)? - https://maps\.google\.com/\?q=\S+"
+    r"|(?:live )?location: (?:-?\d{1,3}(?:\.\d+)?, -?\d{1,3}(?:\.\d+)? - )?https://maps\.google\.com/\?q=\S+"
 )
 
 # Android writes a view-once photo or video as the bare word "null".
@@ -143,7 +146,7 @@ _DELETED = (
     r"|apagou esta mensagem|eliminou esta mensagem|mensagem apagada"
     r"|questo messaggio [èe] stato eliminato|hai eliminato questo messaggio"
     r"|dit bericht is verwijderd|je hebt dit bericht verwijderd|u hebt dit bericht verwijderd"
-    r"|данное сообщение удалено|вы удалили данное сообщение|это сообщение удалено"
+    r"|данное сообщение удалено|вы удалили (?:данное|это) сообщение|это сообщение удалено"
     r"|tato zpr[áa]va byla smaz[áa]na|smazali jste tuto zpr[áa]vu"
     r"|bu mesaj silindi|bu mesaj[ıi] sildiniz|pesan ini telah dihapus|pesan ini dihapus|anda menghapus pesan ini"
     r"|ta wiadomo[śs][ćc] zosta[łl]a usuni[ęe]ta|usun[ąa][łl]e[śs] t[ęe] wiadomo[śs][ćc]"
@@ -164,6 +167,7 @@ _MISSED_CALL = (
     r"|(?:chiamata vocale|videochiamata) persa"
     r"|gemiste (?:spraak|video|audio)-?oproep"
     r"|(?:video)?llamada, sin respuesta"  # iOS in Spanish (seen in a real export)
+    r"|пропущенный (?:аудио|видео)звонок"
     r")\b.*"
 )
 MISSED_CALL = re.compile(_MISSED_CALL, re.IGNORECASE)
@@ -175,9 +179,10 @@ MISSED_CALL = re.compile(_MISSED_CALL, re.IGNORECASE)
 _CALL = (
     r"(?:(?:group )?(?:voice|video) call|(?:gruppen)?(?:sprach|video)anruf|llamada(?: de voz)?|videollamada"
     r"|appel (?:vocal|vid[ée]o)|(?:chamada|liga[çc][ãa]o) de (?:voz|v[íi]deo)|chiamata vocale|videochiamata"
-    r"|(?:spraak|video)-?oproep)"
-    r"[.,]\s*(?:\d+\s*(?:sec|s|min|hr|h|std|seg|minutos?|minuti|minuten|heures?|horas?|ore)\.?"
-    r"|no answer|keine antwort|sin respuesta|sem resposta|pas de r[ée]ponse|nessuna risposta|geen antwoord"
+    r"|(?:spraak|video)-?oproep|(?:аудио|видео)звонок)"
+    # a length ("12 min", "1 hr 5 min", "1 ч 5 мин") or an answer word
+    r"[.,]\s*(?:(?:\d+\s*(?:sec|s|min|hr|h|std|seg|minutos?|minuti|minuten|heures?|horas?|ore|ч|мин|сек)\.?\s*)+"
+    r"|no answer|keine antwort|sin respuesta|sem resposta|pas de r[ée]ponse|nessuna risposta|geen antwoord|нет ответа"
     r"|answered on other device|(?:tap|click) to call back)"
 )
 
@@ -235,6 +240,7 @@ CHAT_EVENT = re.compile(
     r"|updated the message timer|turned (?:on|off) disappearing|turned (?:on|off) admin approval"
     r"|changed the settings so"
     r"|is now an admin|now an admin"
+    r"|is a contact\.?$"  # iOS, atop a chat with a saved contact: "Sam is a contact."
     # German
     r"|hat die gruppe|hat den betreff|hat das gruppenbild|hat die gruppenbeschreibung|hinzugef[üu]gt"
     r"|entfernt|verlassen|beigetreten|sicherheitscode|sicherheitsnummer|selbstl[öo]schende"
@@ -275,6 +281,7 @@ SUBJECT_EVENT = re.compile(
     r"|criou o grupo|(?:mudou|alterou) (?:o assunto|o nome)"
     r"|ha creato il gruppo|ha (?:cambiato|modificato) (?:l'oggetto|il nome)"
     r"|heeft groep|heeft (?:het onderwerp|de groepsnaam)"
+    r"|создал[аи]? группу|изменил[аи]? (?:тему|название группы)"
     r")[^\"“„«]{0,80}[\"“„«]",
     re.IGNORECASE,
 )
@@ -285,7 +292,13 @@ SUBJECT_QUOTES = '"“„«'
 
 #: A placeholder with the caption on the same line, as WhatsApp Web's export writes it:
 #: "<image omitted> the queue at the pharmacy", "IMG_1.jpg (file attached) the queue".
-MEDIA_WITH_CAPTION = re.compile(rf"(?:{_ANDROID_OMITTED}|{_ANDROID_ATTACHED})\s", re.IGNORECASE)
+#: The file's name opens the text and holds no space: "I sent the report.pdf (file attached) yesterday,
+#: did you open it?" is someone's words.
+MEDIA_WITH_CAPTION = re.compile(
+    rf"(?:{_ANDROID_OMITTED}|[^\s<>]+\.\w{{1,8}} \((?:{_ATTACHED_WORDS})\)"
+    r"|(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.\w{1,8} \([^()\n]{2,40}\))\s",
+    re.IGNORECASE,
+)
 
 #: WhatsApp Web's note before a forwarded message's words: the app's, not the writer's.
 FORWARDED = re.compile(r"\[Forwarded(?: many times)?\] ")
