@@ -22,38 +22,16 @@ corpus/report3), with the share of turns the encoder must read (gate + veto: its
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-GRID = np.round(np.arange(0.99, 0.04, -0.01), 2)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from safety_encoder_eval import greedy_bars as greedy  # noqa: E402  (one bar search for every bench)
+
 CHECK = ("tuning", "dev", "test", "heldout")
-
-
-def greedy(p: np.ndarray, gold: np.ndarray, hard: np.ndarray, base: np.ndarray,
-           within: Callable[[np.ndarray], bool]) -> np.ndarray:
-    """Per-flag bars (1.01: off) for ``base | any(p >= bars)``, lowered where most is caught per new false alarm."""
-    flagged = gold.any(1)
-    bars = np.full(p.shape[1], 1.01)
-    current = base | (p >= bars).any(1)
-    while True:
-        best = None
-        for k in range(p.shape[1]):
-            for value in GRID[GRID < bars[k]]:
-                trial = bars.copy()
-                trial[k] = value
-                made = base | (p >= trial).any(1)
-                if not within(made):
-                    break
-                gain = int((made & flagged).sum() - (current & flagged).sum())
-                cost = int((made & hard).sum() - (current & hard).sum())
-                if gain > 0 and (best is None or gain / (cost + 1) > best[0]):
-                    best = (gain / (cost + 1), k, value)
-        if best is None:
-            return bars
-        bars[best[1]] = best[2]
-        current = base | (p >= bars).any(1)
 
 
 def gate(d: dict, w1: float, w2: float, m2: float) -> np.ndarray:
