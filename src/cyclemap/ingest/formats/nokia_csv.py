@@ -27,6 +27,7 @@ from ...model import Turn
 from ..registry import Reader, Sample, register
 from ..source import ReadOptions, Source, strip_marks
 from .phone_threads import Text, one_thread
+from .table import csv_rows
 
 _ROW = re.compile(r'^"(?:sms|mms)","[A-Z, ]*(?:RECEIVED|SENT|DRAFT)[A-Z, ]*","')
 _TIME = re.compile(r"(?P<y>\d{4})\.(?P<m>\d{1,2})\.(?P<d>\d{1,2}) (?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?")
@@ -47,17 +48,7 @@ def _texts(source: Source) -> list[Text]:
     texts = []
     with source.text_stream() as stream:
         rows = csv.reader(stream)
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
-                return texts
-            except csv.Error as error:
-                raise source.error(f"broken CSV: {error}", line=rows.line_num) from None
-            except UnicodeDecodeError:
-                raise source.error("not valid UTF-8", line=rows.line_num + 1) from None
-            if not any(cell.strip() for cell in row):
-                continue
+        for row in csv_rows(rows, source):
             if len(row) < 8 or row[0] not in ("sms", "mms"):
                 raise source.error(
                     f"not a Nokia Suite message row ({len(row)} cells)", line=rows.line_num,
@@ -72,6 +63,7 @@ def _texts(source: Source) -> list[Text]:
             if row[5].strip() and time is None:
                 raise source.error(f"unreadable time {row[5]!r}", line=rows.line_num)
             texts.append(Text(contact or "unknown", sent, time, strip_marks(row[7]), len(texts)))
+    return texts
 
 
 @register

@@ -7,6 +7,7 @@ sheet with ``Author,Message,Timestamp`` reads as well as cyclemap's own
 
 from __future__ import annotations
 
+import _csv
 import csv
 import re
 import sys
@@ -181,17 +182,7 @@ class CsvReader(Reader):
             dayfirst = self._dayfirst(source, {**found, "time": day_column} if day_column is not None else found, options)
             owner = options.owner or "Me"
             count = 0
-            while True:
-                try:
-                    row = next(rows)
-                except StopIteration:
-                    return
-                except csv.Error as error:
-                    raise source.error(f"broken CSV: {error}", line=rows.line_num) from None
-                except UnicodeDecodeError:
-                    raise source.error("not valid UTF-8", line=rows.line_num + 1) from None
-                if not any(cell.strip() for cell in row):
-                    continue
+            for row in csv_rows(rows, source):
                 count += 1
                 try:
                     turn = self._turn(_joined(row, found, day_column), found, count, source, rows.line_num, dayfirst)
@@ -307,6 +298,22 @@ def _directed(turn: Turn, value: str, owner: str) -> Turn:
     elif word in _INCOMING:
         turn.kind = "message"
     return turn
+
+
+def csv_rows(rows: _csv.Reader, source: Source) -> Iterator[list[str]]:
+    """The non-blank rows of a ``csv.reader``; a broken row or bytes that are not UTF-8 stop with a
+    one-line error naming the line (the reader's ``line_num``)."""
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise source.error(f"broken CSV: {error}", line=rows.line_num) from None
+        except UnicodeDecodeError:
+            raise source.error("not valid UTF-8", line=rows.line_num + 1) from None
+        if any(cell.strip() for cell in row):
+            yield row
 
 
 def _chain(first: str, rest: IO[str]) -> Iterator[str]:
