@@ -79,6 +79,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from ...errors import InputError, UsageError
+from ...memo import BoundedMemo
 from ...model import Turn, TurnKind
 from .. import archive
 from ..registry import Reader, Sample, register
@@ -313,13 +314,11 @@ def _kind(text: str) -> tuple[TurnKind, bool]:
         return "message", True
     found = _KINDS.get(text)
     if found is None:  # a chat repeats its short messages: each distinct text is matched once (speed only)
-        if len(_KINDS) >= 50_000:
-            _KINDS.clear()
-        found = _KINDS[text] = _read_kind(text)
+        found = _KINDS.keep(text, _read_kind(text))
     return found
 
 
-_KINDS: dict[str, tuple[TurnKind, bool]] = {}
+_KINDS = BoundedMemo(longest=300)
 
 
 def _read_kind(text: str) -> tuple[TurnKind, bool]:
