@@ -30,7 +30,6 @@ The machine is shared and noisy: run it when it is quiet, and report the load.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -41,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whatsapp_parse import generate  # noqa: E402
+from whatsapp_parse import corpus_texts, generate  # noqa: E402
 
 CYCLEMAP = Path(sys.executable).parent / "cyclemap"
 CHAT_ANALYTICS = Path(os.environ.get("CHAT_ANALYTICS_DIR", "/tmp/ca"))
@@ -58,14 +57,6 @@ def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path | Non
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed: {errors.strip()[-500:]}")
     return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
-
-
-def corpus_texts() -> tuple[str, ...]:
-    corpus = Path(__file__).resolve().parent.parent / "corpus" / "cyclemap-corpus.jsonl"
-    return tuple(
-        row["text"] for row in map(json.loads, corpus.read_text(encoding="utf-8").splitlines())
-        if ": " not in row["text"][:40]  # a WhatsApp line cannot start a continuation with "Name: "
-    )
 
 
 def chat_analytics(path: Path, out: Path) -> tuple[float, float, float] | None:

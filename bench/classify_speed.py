@@ -17,7 +17,6 @@ times it on one (CYCLEMAP_PROCESSES=1).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whatsapp_parse import generate  # noqa: E402
+from whatsapp_parse import corpus_texts, generate  # noqa: E402
 
 CYCLEMAP = Path(sys.executable).parent / "cyclemap"
 
@@ -94,12 +93,7 @@ def main() -> None:
     modes = set(args.modes.split(","))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "WhatsApp Chat with Alex.txt"
-        corpus = Path(__file__).resolve().parent.parent / "corpus" / "cyclemap-corpus.jsonl"
-        texts = tuple(
-            row["text"] for row in map(json.loads, corpus.read_text(encoding="utf-8").splitlines())
-            if ": " not in row["text"][:40]  # a WhatsApp line cannot start a continuation with "Name: "
-        )
-        generate(path, args.size, phrases=texts)
+        generate(path, args.size, phrases=corpus_texts())
         env = dict(os.environ, CYCLEMAP_HOME=str(Path(folder) / "home"))
         if args.processes:
             env["CYCLEMAP_PROCESSES"] = args.processes

@@ -13,7 +13,6 @@ differs and how many lines do. The blind sets (corpus/blind, corpus/report3) are
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from whatsapp_parse import generate
+from whatsapp_parse import corpus_texts, generate
 
 from cyclemap.cli import main as cli
 
@@ -33,12 +32,7 @@ from cyclemap.cli import main as cli
 def inputs(scratch: Path, size: int) -> list[tuple[str, Path]]:
     """(name, path) of every input, the generated chat first."""
     chat = scratch / "WhatsApp Chat with Alex.txt"
-    corpus = ROOT / "corpus" / "cyclemap-corpus.jsonl"
-    texts = tuple(
-        row["text"] for row in map(json.loads, corpus.read_text(encoding="utf-8").splitlines())
-        if ": " not in row["text"][:40]
-    )
-    generate(chat, size, phrases=texts)
+    generate(chat, size, phrases=corpus_texts())
     found = [(f"generated-{size}", chat)]
     found += [(str(p.relative_to(ROOT)), p) for p in sorted((ROOT / "tests" / "fixtures").rglob("*"))
               if p.is_file() and p.suffix != ".py"]

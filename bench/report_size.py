@@ -19,7 +19,6 @@ A benchmark, not a test: the machine is shared, so figures are noisy.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import statistics
 import sys
@@ -30,21 +29,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from whatsapp_parse import generate  # noqa: E402
+from whatsapp_parse import corpus_texts, generate  # noqa: E402
 
 from cyclemap.analysis import analyze  # noqa: E402
 from cyclemap.report import write_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPICAL = ROOT / "src" / "cyclemap" / "samples" / "WhatsApp Chat with Jordan.txt"
-
-
-def corpus_texts() -> tuple[str, ...]:
-    corpus = ROOT / "corpus" / "cyclemap-corpus.jsonl"
-    return tuple(
-        row["text"] for row in map(json.loads, corpus.read_text(encoding="utf-8").splitlines())
-        if ": " not in row["text"][:40]
-    )
 
 
 def chromium_load_seconds(url: str, runs: int = 5) -> list[float]:

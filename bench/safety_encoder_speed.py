@@ -12,7 +12,6 @@ time much less, so it is the figure to read: turns/s with the encoder ~= turns/s
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -21,18 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whatsapp_parse import generate  # noqa: E402
+from whatsapp_parse import corpus_texts, generate  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=20_000)
     args = parser.parse_args()
-    corpus = ROOT / "corpus" / "cyclemap-corpus.jsonl"
-    texts = tuple(r["text"] for r in map(json.loads, corpus.read_text(encoding="utf-8").splitlines())
-                  if ": " not in r["text"][:40])
+    texts = corpus_texts()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "WhatsApp Chat with Alex.txt"
         generate(path, args.size, phrases=texts)

@@ -101,6 +101,16 @@ def _messages(count: int, seed: int, phrases: tuple[str, ...] = PHRASES) -> Iter
         yield Turn(str(number), now, speaker, text, kind)  # type: ignore[arg-type]
 
 
+def corpus_texts() -> tuple[str, ...]:
+    """The corpus's turn texts (never the blind sets), as phrases for a generated chat; a WhatsApp line
+    cannot start a continuation with "Name: ", so texts that would look like one are left out."""
+    corpus = Path(__file__).resolve().parent.parent / "corpus" / "cyclemap-corpus.jsonl"
+    return tuple(
+        row["text"] for row in map(json.loads, corpus.read_text(encoding="utf-8").splitlines())
+        if ": " not in row["text"][:40]
+    )
+
+
 def generate(path: Path, count: int, seed: int = 7, phrases: tuple[str, ...] = PHRASES) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(
