@@ -20,6 +20,7 @@ from typing import Any
 from .codebook import LabelError, Move, check_label
 from .errors import UsageError
 from .ingest import ReadOptions, detect, get_reader, read_turns
+from .ingest.formats import jsonl
 from .ingest.source import Source
 from .model import Turn
 from .moves.blocks import runner_for
@@ -133,16 +134,12 @@ def input_turns(path: Path, format: str = "auto", options: ReadOptions | None = 
             yield turn, None
         return
     source = Source(path)
-    for number, data in source.iter_objects():
-        for required in ("speaker", "text"):
-            if required not in data:
-                raise source.error(f"missing field {required!r}", line=number)
-        try:
-            turn = Turn.from_json({**data, "id": data.get("id", str(number))})
-            if data.get("move"):  # coded input: the code must be the codebook's
+    for number, turn, data in jsonl.read_lines(source, options or ReadOptions()):
+        if data.get("move"):  # coded input: the code must be the codebook's
+            try:
                 check_label(data["move"], data.get("cue") or None, data.get("safety") or [], require_cue=False)
-        except (ValueError, LabelError) as error:
-            raise source.error(str(error), line=number) from None
+            except (ValueError, LabelError) as error:
+                raise source.error(str(error), line=number) from None
         yield turn, data
 
 
