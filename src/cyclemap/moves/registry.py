@@ -94,6 +94,7 @@ def register_model(name: str) -> Callable[[M], M]:
 def _load_builtin() -> None:
     from . import baselines, shipped  # noqa: F401  (register their models)
     from . import blend_v3  # noqa: F401  (blend.v3: blend.v1 + codebook rules)
+    from . import blend_v4  # noqa: F401  (blend.v4: blend.v1 + the move-to-move pattern)
 
 
 def available_models() -> list[str]:
