@@ -21,7 +21,7 @@ from typing import IO, ClassVar
 from ..errors import InputError, UnknownFormatError, UsageError
 from ..model import Turn
 from . import archive
-from .source import SNIFF_BYTES, ReadOptions
+from .source import SNIFF_BYTES, ReadOptions, repair_lines
 
 _READERS: dict[str, Reader] = {}
 _BUILTIN_LOADED = False
@@ -47,8 +47,12 @@ class Sample:
 
     @cached_property
     def text(self) -> str:
-        """The head decoded leniently, without a leading byte-order mark."""
-        return self.head.decode("utf-8", errors="replace").lstrip("\ufeff")
+        """The head decoded leniently, without a leading byte-order mark, each line as
+        :meth:`Source.iter_lines` gives it to the readers."""
+        text = self.head.decode("utf-8", errors="replace")
+        if not text.isascii() or "\\u" in text:
+            text = "\n".join(repair_lines(text.split("\n")))
+        return text.lstrip("\ufeff")
 
     def member_head(self, member: str, size: int = SNIFF_BYTES) -> bytes:
         if self.is_dir:

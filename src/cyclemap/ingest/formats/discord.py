@@ -11,6 +11,9 @@ DiscordChatExporter (Tyrrrz/DiscordChatExporter, ``--format Json``) writes
 exporter's own sentence in ``content`` ("Started a call that lasted 5 minutes.").
 
 Shape learned from the exporter's ``JsonMessageWriter.cs`` and ``Message.cs``.
+Other projects' tests often keep only ``{"messages": [...]}`` with the same
+message objects (no guild, channel or type): read the same, a ``reference``
+then marking a reply.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ from ..source import ReadOptions, Source, strip_marks
 _HEAD = re.compile(r'^\{\s*"guild"\s*:\s*\{')
 _CHANNEL = re.compile(r'"channel"\s*:\s*\{')
 _MESSAGE_TYPES = ("Default", "Reply")
+# Only the messages kept: '{"messages": [{... "timestamp": "2024-…", "author": {…}, "content" …'.
+_BARE_HEAD = re.compile(r'^\{\s*"messages"\s*:\s*\[\s*\{')
+_BARE_KEYS = (r'"author"\s*:\s*\{', r'"timestamp"\s*:\s*"\d{4}-', r'"content"\s*:')
+_BARE_FIRST = re.compile(r'^[^\[]*\[\s*(\{.{0,1500}?\})\s*[,\]]', re.DOTALL)
 
 
 def _speaker(author: Any) -> str:
@@ -68,7 +75,8 @@ def message_turn(message: dict[str, Any], index: int, source: Source) -> Turn:
         return Turn(turn_id, time, None, text, "system")
     reference = message.get("reference")
     reply_to = None
-    if kind == "Reply" and isinstance(reference, dict) and reference.get("messageId"):
+    replying = kind == "Reply" or "type" not in message  # a message kept without its type
+    if replying and isinstance(reference, dict) and reference.get("messageId"):
         reply_to = str(reference["messageId"])
     if content:
         return Turn(turn_id, time, speaker, content, "message", reply_to)
@@ -97,6 +105,9 @@ class DiscordReader(Reader):
         text = sample.text.lstrip()
         if _HEAD.match(text) and _CHANNEL.search(text) and '"messages"' in text:
             return 0.95
+        first = _BARE_FIRST.match(text) if _BARE_HEAD.match(text) else None
+        if first and all(re.search(key, first[1]) for key in _BARE_KEYS):
+            return 0.9  # above the generic JSON reader, which would lose nicknames, stickers and replies
         return 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:

@@ -27,6 +27,10 @@ What the reader decides:
   stickers is ``media`` (its text the file names), reactions are dropped.
   Discord's own notices ("Started a call.", "Pinned a message.") are
   ``system`` lines that keep who did it.
+* **No preamble.** Other tools' tests often keep only the message blocks
+  (``[1/15/2024 10:30 AM] alice`` then its text): read the same, when every
+  ``[time] author`` line has a time this reader knows and no ``Name: text``
+  after it (which is WhatsApp's layout).
 * **Times.** Written in the exporting computer's locale: ``15-Jan-24 09:04 PM``
   (older versions), ``1/15/2024 9:04 PM``, ``15/01/2024 21:04``,
   ``2024-01-15 21:04``. Slashed dates are month-first unless a field above 12
@@ -108,6 +112,24 @@ def _turn(count: int, time: datetime, author: str, lines: list[str]) -> Turn:
     return Turn(str(count), time, author, text, kind)
 
 
+def headerless(lines: list[str]) -> bool:
+    """Whether ``lines`` are message blocks without the ruled preamble: the first line
+    opens a message, every ``[time] author`` line has a time this reader knows and no
+    ``Name: text`` after it (WhatsApp's layout), and each is followed by its text."""
+    content = [line for line in lines if line.strip()]
+    heads = [i for i, line in enumerate(content) if _HEAD.match(line)]
+    if len(heads) < 2 or heads[0] != 0:
+        return False
+    for i in heads:
+        head = _HEAD.match(content[i])
+        assert head is not None
+        known = _parse(head["time"], _FORMATS_MDY + _FORMATS_DMY + _FORMATS_OTHER)
+        if ": " in head["author"] or known is None:
+            return False
+    followed = sum(1 for i in heads if i + 1 < len(content) and not _HEAD.match(content[i + 1]))
+    return followed * 2 >= len(heads)
+
+
 def _blocks(source: Source) -> Iterator[tuple[int, str, str, list[str]]]:
     """(line, time text, author, lines) per message, the preamble and closing rules skipped."""
     rules = 0
@@ -116,6 +138,8 @@ def _blocks(source: Source) -> Iterator[tuple[int, str, str, list[str]]]:
     size = 0
     for number, raw in source.iter_lines():
         line = strip_marks(raw).rstrip("\r")
+        if rules == 0 and current is None and _HEAD.match(line):
+            rules = 2  # no preamble: the file starts with the first message
         if _RULE.match(line):
             rules += 1
             continue
@@ -152,7 +176,10 @@ class DiscordTextReader(Reader):
         lines = sample.text.splitlines()[:6]
         if len(lines) >= 3 and _RULE.match(lines[0]) and lines[1].startswith("Guild: "):
             return 0.95
-        return 0.0
+        body = [strip_marks(line) for line in sample.text.splitlines()[:80]]
+        if len(sample.head) >= 64 * 1024:
+            body = body[:-1]  # the sample may end mid-line
+        return 0.92 if headerless(body) else 0.0  # above WhatsApp's 0.9 for "[time] text" notices
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:
         source = Source(path)

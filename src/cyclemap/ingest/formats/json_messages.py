@@ -51,7 +51,9 @@ _KEYS: dict[str, tuple[str, ...]] = {
 }
 # Exports of one's own phone mark the owner's messages instead of naming them.
 _FROM_ME = ("is_from_me", "from_me", "isFromMe", "fromMe", "is_me", "outgoing")
-_LIST_KEYS = ("messages", "chat", "conversation", "history", "data", "items")
+# Chat datasets keep a dialogue under its own name: {"dialog_id": …, "context": [{"speaker", "utterance"}]}.
+_LIST_KEYS = ("messages", "chat", "conversation", "history", "data", "items",
+              "dialog", "dialogue", "utterances", "turns", "context", "log")
 _OPEN = re.compile(r'^\[\s*\{|^\{.{0,2000}?"(?:' + "|".join(_LIST_KEYS) + r')"\s*:\s*\[\s*\{', re.DOTALL)
 
 

@@ -7,14 +7,17 @@ One object per line with at least ``speaker`` and ``text``; optional ``time``
 Two kinds of file that other tools write are read too:
 
 * **Another name for the speaker** (``sender``, ``author``, ``from``, ``user``…,
-  the CSV reader's names) when the first line has no ``speaker``.
+  the CSV reader's names) when the first line has no ``speaker``; and, when a
+  speaker is named, another name for the words (``utterance``, ``message``,
+  ``content``…), as chat datasets write them.
 * **A list of separate messages**: lines with a ``text`` and no speaker at all
-  (each by an unnamed writer), or lines that all have one speaker, no time and
-  no ``conversation``. Nobody answers anybody there and no clock orders them, so
-  the turns before a message are not its context: each message is read as a
-  conversation of its own (a warning says so). A move read from turns that were
-  never a conversation would be invented, and a danger sign carried over from an
-  unrelated message would be a false alarm.
+  (each by an unnamed writer), or lines that all have one speaker and no
+  ``time`` or ``conversation`` key at all (cyclemap's own files write those
+  keys, as null, and stay one chat). Nobody answers anybody there and no
+  clock orders them, so the turns before a message are not its context: each
+  message is read as a conversation of its own (a warning says so). A move
+  read from turns that were never a conversation would be invented, and a
+  danger sign carried over from an unrelated message would be a false alarm.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
+from ...errors import CyclemapError
 from ...model import Turn
 from ..registry import Reader, Sample, register
 from ..source import ReadOptions, Source, first_json_object
@@ -34,6 +38,12 @@ from .table import COLUMNS
 UNNAMED = "unnamed"
 #: Keys that make a speaker-less line a transcript segment (it needs a speaker), not a message.
 _SEGMENT_KEYS = ("start", "end", "start_time", "end_time")
+#: Keys of structured server logs (python-json-logger, bunyan, pino, logstash): their "name"/"user" and
+#: "message" are a logger and an event, not a speaker and words.
+#: Keys that order or group lines, under cyclemap's names and other tools' (a "timestamp" is a clock too).
+_ORDER_KEYS = (*COLUMNS["time"], *COLUMNS["conversation"])
+_LOG_KEYS = ("level", "levelname", "severity", "loglevel", "log_level", "hostname", "pid", "logger",
+             "logger_name", "@timestamp", "@version")
 
 
 def _long_first_line(sample: Sample) -> bool:
@@ -55,7 +65,11 @@ class JsonLinesReader(Reader):
         first = first_json_object(sample.text)
         if first is None and _long_first_line(sample):
             return 0.6  # a first message longer than the sniffed head: judge by its keys
-        if not first or not isinstance(first.get("text"), str):
+        if not first:
+            return 0.0
+        if "speaker" in first and "text" in first:
+            return 0.8  # cyclemap's own lines; a text that is not a string is named when the line is read
+        if _text_key(first) is None or any(key in first for key in _LOG_KEYS):
             return 0.0
         # ConvoKit's utterances.jsonl also has "text"; it names the speaker "user" (its reader scores higher).
         if "speaker" in first:
@@ -75,20 +89,38 @@ class JsonLinesReader(Reader):
             handle.write(json.dumps(turn.to_json(), ensure_ascii=False) + "\n")
 
 
+def _text_key(data: dict) -> str | None:
+    """The key holding a line's words: ``text``, or another tool's name when a speaker is named."""
+    if isinstance(data.get("text"), str):
+        return "text"
+    if "speaker" not in data and _speaker_key(data) is None:
+        return None  # words with nobody named: not a dataset's turn
+    return next((key for key in COLUMNS["text"] if isinstance(data.get(key), str)), None)
+
+
 def _speaker_key(data: dict) -> str | None:
     """The key naming a line's speaker under another tool's name, or None."""
     return next((key for key in COLUMNS["speaker"] if isinstance(data.get(key), str)), None)
 
 
-def _turn(source: Source, number: int, data: dict, key: str | None) -> Turn:
-    """One line as a turn; ``key``: the speaker's key (None: a list that names nobody)."""
-    if "text" not in data:
-        raise source.error("missing field 'text'", line=number)
+def _turn(source: Source, number: int, data: dict, key: str | None, words: str = "text") -> Turn:
+    """One line as a turn; ``key``: the speaker's key (None: a list that names nobody);
+    ``words``: the key of its text."""
+    if words not in data:
+        raise source.error(f"missing field {words!r}", line=number)
+    if words != "text":
+        data = {**data, "text": data[words]}
+    if (key, words) != ("speaker", "text") and "conversation" not in data:  # another tool's name for the chat
+        names = COLUMNS["conversation"]
+        thread = next((data[name] for name in names if isinstance(data.get(name), (str, int))), None)
+        if thread is not None:
+            data = {**data, "conversation": thread}
     if key is not None and key not in data:
         raise source.error(f"missing field '{key}'", line=number, hint="use null for system lines")
     if key != "speaker":
         data = {**data, "speaker": data[key] if key else UNNAMED}
-    data.setdefault("id", str(number))
+    if "id" not in data:
+        data = {**data, "id": str(number)}  # a copy: classify writes the line back as given
     try:
         return Turn.from_json(data)
     except ValueError as error:
@@ -98,24 +130,61 @@ def _turn(source: Source, number: int, data: dict, key: str | None) -> Turn:
 def read_lines(source: Source, options: ReadOptions) -> Iterator[tuple[int, Turn, dict]]:
     """(line number, turn, the object as written) for each line, in order."""
     key: str | None = "speaker"  # where the lines name their speaker (decided by the first line)
-    held: list[tuple[int, Turn, dict]] | None = []  # kept while the file may still be a list of separate messages
-    speakers: set[str] = set()
-    for index, (number, data) in enumerate(source.iter_objects()):
-        if index == 0 and "speaker" not in data and "text" in data:
-            key = _speaker_key(data)
-        turn = _turn(source, number, data, key)
-        if held is not None:
-            if turn.time is None and turn.conversation is None and turn.offset is None:
-                if turn.speaker is not None:
-                    speakers.add(turn.speaker)
-                if len(speakers) <= 1:
-                    held.append((number, turn, data))
-                    continue
-            yield from held
-            held = None
+    words = "text"  # where they keep their words (decided by the first line too)
+    separate: bool | None = None  # each line a conversation of its own (decided on the first line)
+    first = 0
+    for number, data in source.iter_objects():
+        if not first:
+            first = number
+            if "speaker" not in data and "text" in data:
+                key = _speaker_key(data)
+            if "text" not in data:
+                key, words = ("speaker" if "speaker" in data else _speaker_key(data)), _text_key(data) or "text"
+        elif key is None and ("speaker" in data or _speaker_key(data)):
+            # the first line named nobody: reading on as an unnamed writer would drop these names
+            raise source.error(f"this line names its speaker and line {first} does not", line=number,
+                               hint="give every line a speaker, null for system lines")
+        turn = _turn(source, number, data, key, words)
+        if separate is None:
+            separate = _unanswered(data) and _one_writer_list(source, key, words)
+            if separate:
+                options.warn(f"{source.label}: one writer, no times and no conversations: "
+                             "each line is read as a separate message")
+        if separate:
+            turn = replace(turn, conversation=f"message-{turn.id}")
         yield number, turn, data
-    if held and len(held) > 1:
-        options.warn(f"{source.label}: one writer, no times and no conversations: "
-                     "each line is read as a separate message")
-        held = [(n, replace(t, conversation=f"message-{t.id}"), d) for n, t, d in held]
-    yield from held or ()
+
+
+def _unanswered(data: dict) -> bool:
+    """A line with no ``time`` or ``conversation`` key (under any tool's name) and no offset:
+    nothing orders or groups it.
+
+    Keys absent, not null: what 'cyclemap parse' writes ("conversation": null) stays one chat."""
+    if data.get("offset") is not None:
+        return False
+    return not any(key in data for key in _ORDER_KEYS)
+
+
+def _one_writer_list(source: Source, key: str | None, words: str) -> bool:
+    """Whether the file is two or more unanswered lines by one speaker (or none named).
+
+    Read ahead once, stopping at the first line that breaks the rule, so a list of a million
+    messages streams instead of being held until its end shows it was one."""
+    speakers: set[str] = set()
+    lines = 0
+    try:
+        for _, data in source.iter_objects():
+            # keyed like the first line: its speaker key present, or (a list naming nobody) no speaker key at all
+            keyed = key in data if key else not ("speaker" in data or _speaker_key(data) is not None)
+            refused = words not in data or not keyed
+            if refused or not _unanswered(data):
+                return False  # a line the reading refuses (its error comes alone), or an ordered one
+            speaker = data[key] if key else UNNAMED
+            if speaker is not None:
+                speakers.add(str(speaker))
+                if len(speakers) > 1:
+                    return False
+            lines += 1
+    except CyclemapError:
+        return False  # the reading itself names the broken line
+    return lines > 1

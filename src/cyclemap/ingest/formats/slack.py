@@ -19,7 +19,10 @@ What the reader decides:
   edit and deletion records are not turns (the export already shows the
   edited text).
 * **Speakers.** The display name from ``users.json`` (else the real name,
-  else the user name); in a lone day file, the message's ``user_profile``.
+  else the user name); in a lone day file, the ``user_profile`` a person's
+  messages carry, or the name a mention gives them (``<@U01|sam>``), for all
+  of their messages. A saved API answer (``{"ok": true, "messages": […]}``,
+  newest first) is read like a day file.
   Bots keep their name. ``<@U01>`` in the text becomes ``@Sam``, a link
   ``<https://…|label>`` its label.
 """
@@ -42,6 +45,8 @@ _SYSTEM = {"channel_join", "channel_leave", "channel_topic", "channel_purpose", 
            "channel_archive", "channel_unarchive", "group_join", "group_leave", "group_topic",
            "group_purpose", "group_name", "pinned_item", "unpinned_item"}
 _SKIP = {"message_changed", "message_deleted", "tombstone", "message_replied"}
+# What Slack's conversations.history answers, saved to a file: {"ok": true, "messages": [...]}.
+_API_ANSWER = re.compile(r'^\{\s*"ok"\s*:\s*true\s*,\s*"messages"\s*:\s*\[')
 _MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|(?P<name>[^>]*))?>")
 _LINK = re.compile(r"<(?P<target>[^<>|\s]+)(?:\|(?P<label>[^<>]*))?>")
 _SPECIAL = re.compile(r"<!(?P<what>here|channel|everyone)(?:\|[^>]*)?>")
@@ -151,13 +156,33 @@ def _choose(channels: dict[str, list[str]], source: Source, options: ReadOptions
                        hint="choose one with --chat NAME")
 
 
+def _names_in(messages: list[dict[str, Any]]) -> dict[str, str]:
+    """Without users.json: a person's name from their messages' profile, else from a mention."""
+    found: dict[str, str] = {}
+    for message in messages:
+        user = message.get("user")
+        if isinstance(user, str) and user not in found and message.get("user_profile"):
+            name = _speaker({**message, "user": None, "username": None, "bot_profile": None}, {})
+            if name != "Unknown":
+                found[user] = name
+    for message in messages:
+        for mention in _MENTION.finditer(str(message.get("text") or "")):
+            if mention["name"]:
+                found.setdefault(mention["id"], strip_marks(mention["name"]).strip())
+    return found
+
+
 def _read_days(files: list[Source], names: dict[str, str]) -> Iterator[Turn]:
     count = 0
     for source in files:
         data = source.load_json()
+        if isinstance(data, dict) and isinstance(data.get("messages"), list):
+            data = data["messages"]  # a saved conversations.history answer
         if not isinstance(data, list):
             raise source.error("not a Slack day file: the top level is not a list of messages")
         messages = [m for m in data if isinstance(m, dict)]
+        if len(files) == 1 and not names:
+            names = _names_in(messages)
         messages.sort(key=lambda m: float(m["ts"]) if re.fullmatch(r"\d{1,12}(\.\d+)?", str(m.get("ts"))) else 0.0)
         for message in messages:
             turn = _turn(message, names, source)
@@ -183,6 +208,8 @@ class SlackReader(Reader):
             days = any(_DAY.search(m.replace("\\", "/")) for m in sample.members)
             return 0.9 if days and "users.json" in names and names & {"channels.json", "dms.json", "groups.json", "mpims.json"} else 0.0
         text = sample.text.lstrip()
+        if _API_ANSWER.match(text) and re.search(r'"ts"\s*:\s*"\d', text[:4096]):
+            return 0.7  # above the generic JSON reader, which cannot read "ts"
         if not text.startswith("["):
             return 0.0
         head = text[:4096]

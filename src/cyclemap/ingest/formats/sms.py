@@ -181,9 +181,21 @@ def _time(element: ET.Element) -> datetime | None:
     return instant
 
 
+def _address(element: ET.Element) -> str:
+    """The other side's numbers, ``~``-joined as the backup writes them. An MMS kept without
+    its ``address`` (other projects' test files) names them in its addrs: the sender (type 137)
+    of what came in, the recipients (151) of what went out."""
+    address = element.get("address")
+    if address or element.tag != "mms":
+        return address or ""
+    wanted = "151" if element.get("msg_box") in _SENT else _FROM
+    found = [a.get("address", "") for a in element.iter("addr") if a.get("type") == wanted]
+    return "~".join(address for address in found if address)
+
+
 def _names_by_key(element: ET.Element) -> dict[str, str]:
     """A group's numbers mapped to its contact names, when the two lists line up."""
-    addresses = [a for a in element.get("address", "").split("~") if a]
+    addresses = [a for a in _address(element).split("~") if a]
     names = [n.strip() for n in element.get("contact_name", "").split(",")]
     if len(addresses) != len(names) or any(n in _UNKNOWN_NAMES for n in names):
         return {}
@@ -192,11 +204,16 @@ def _names_by_key(element: ET.Element) -> dict[str, str]:
 
 def _label(element: ET.Element) -> str:
     name = element.get("contact_name", "")
-    return name if name not in _UNKNOWN_NAMES else element.get("address", "?").replace("~", ", ")
+    return name if name not in _UNKNOWN_NAMES else (_address(element) or "?").replace("~", ", ")
+
+
+def _is_number(label: str) -> bool:
+    """Whether a label is only a phone number (the backup knew no contact name)."""
+    return bool(re.fullmatch(r"[+\d\s().,~\-]+", label))
 
 
 def _thread(element: ET.Element) -> tuple[str, ...]:
-    return tuple(sorted({_key(a) for a in element.get("address", "").split("~") if a}))
+    return tuple(sorted({_key(a) for a in _address(element).split("~") if a}))
 
 
 def sms_message(element: ET.Element, owner: str) -> _Message | None:
@@ -293,7 +310,9 @@ def choose_thread(messages: list[_Message], source: Source, options: ReadOptions
     """The conversation ``--chat`` names, or the only one the backup holds."""
     labels: dict[tuple[str, ...], str] = {}
     for message in messages:
-        labels.setdefault(message.thread, message.label)
+        known = labels.setdefault(message.thread, message.label)
+        if _is_number(known) and not _is_number(message.label):  # a contact's name beats their number
+            labels[message.thread] = message.label
     if options.chat:
         wanted = options.chat.casefold()
         wanted_key = _key(options.chat)
@@ -345,11 +364,17 @@ class SmsBackupReader(Reader):
         chosen = choose_thread(messages, source, options)
         # The app writes all SMS, then all MMS: put them back in time order.
         chosen.sort(key=lambda m: m.time or _EPOCH)
+        # One contact: a message that only knew their number is theirs under the name the others give.
+        one = chosen[0].thread if len({m.thread for m in chosen}) == 1 and len(chosen[0].thread) == 1 else ()
+        name = next((m.label for m in chosen if not _is_number(m.label)), None) if one else None
         for index, message in enumerate(chosen, start=1):
+            speaker = message.speaker
+            if name and _is_number(speaker) and (_key(speaker),) == one:
+                speaker = name
             yield Turn(
                 str(index),
                 message.time,
-                strip_marks(message.speaker),
+                strip_marks(speaker),
                 strip_marks(message.text),
                 message.kind,
             )  # type: ignore[arg-type]

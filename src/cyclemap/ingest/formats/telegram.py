@@ -43,6 +43,8 @@ _CHAT_TYPE = re.compile(
     r'|public_supergroup|private_channel|public_channel)"'
 )
 _FULL_EXPORT = re.compile(r'"personal_information"\s*:|"chats"\s*:\s*\{\s*"about"')
+# A full export cut down to its chats (other projects' tests): '{"chats": {"list": [{… "messages": [' .
+_CHATS_LIST = re.compile(r'^\{\s*"chats"\s*:\s*\{\s*"list"\s*:\s*\[\s*\{')
 
 # How a service message's action reads after the actor's name.
 _ACTIONS = {
@@ -75,6 +77,8 @@ def _looks_like_telegram(text: str) -> bool:
     if _BARE_LIST.match(text):
         return bool(_UNIXTIME_KEY.search(text) or '"from_id"' in text)
     if _FULL_EXPORT.search(text) and '"about"' in text:
+        return True
+    if _CHATS_LIST.match(text) and _MESSAGES_KEY.search(text):
         return True
     return bool(_MESSAGES_KEY.search(text)) and any(
         pattern.search(text) for pattern in (_UNIXTIME_KEY, _OLD_MESSAGE, _CHAT_TYPE)

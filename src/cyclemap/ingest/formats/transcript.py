@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
 from pathlib import Path
 
 from ...model import Turn
@@ -30,7 +31,8 @@ from ..source import ReadOptions, Source, strip_marks
 STAMP = r"(?:[\[(](?P<stamp>\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?)[\])]|(?P<bare>\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?))"
 # A speaker label: short, starting with a letter, no sentence punctuation.
 SPEAKER = r"(?P<speaker>[^\W\d_][\w .'’\-()&/]{0,38}?)"
-SPEAKER_LINE = re.compile(rf"^\s*(?:{STAMP}\s*)?{SPEAKER}\s*:\s?(?P<text>.*)$")
+# Chinese and Japanese write the colon full-width: "小明：你好".
+SPEAKER_LINE = re.compile(rf"^\s*(?:{STAMP}\s*)?{SPEAKER}\s*(?::\s?|：\s*)(?P<text>.*)$")
 # Otter.ai and tools like it: "Speaker 1  0:03" alone on a line, the words below it.
 OTTER_LINE = re.compile(rf"^\s*{SPEAKER}(?:\s{{2,}}|\t)(?P<at>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)\s*$")
 # Rev, Descript and many transcription tools: the time after the name, "Speaker 1 (00:15): words",
@@ -50,8 +52,42 @@ ZOOM_LINE = re.compile(
 BRACKETED_NAME = re.compile(r"^\s*\[(?P<speaker>[^\W\d_][\w .'’\-]{0,38}?)\]\s*:\s?(?P<text>.*)$")
 # Markdown transcripts: "**Sam:** words" or "**Sam**: words".
 BOLD_NAME = re.compile(rf"^\s*\*\*{SPEAKER}\s*(?::\s*\*\*|\*\*\s*:)\s*(?P<text>.*)$")
-# Words that end in a colon at the start of ordinary prose, not speakers.
-NOT_SPEAKERS = frozenset({"note", "notes", "ps", "p.s", "re", "subject", "http", "https", "warning", "todo"})
+# A dated divider between days, as chats copied out of an app write it: "----- 2024-03-02 23:04 -----".
+DIVIDER = re.compile(r"^\s*[-=—─]{3,}\s*(?P<label>[^-=—─\s].*?)\s*[-=—─]{3,}\s*$")
+_DIVIDER_DATE = re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
+
+
+def divider_day(line: str) -> date | None:
+    """The day a dated divider line opens, or None for any other line."""
+    divider = DIVIDER.match(line)
+    found = _DIVIDER_DATE.search(divider.group("label")) if divider else None
+    if found is None:
+        return None
+    try:
+        return date(int(found["y"]), int(found["m"]), int(found["d"]))
+    except ValueError:
+        return None
+
+
+def _clock_on(day: date | None, line: str) -> datetime | None:
+    """Under a dated divider, an Otter-style heading's "23:04" is the clock, not an offset."""
+    heading = OTTER_LINE.match(line) if day is not None else None
+    if heading is None or day is None:
+        return None
+    parts = [int(part) for part in heading.group("at").split(":")]
+    if parts[0] > 23 or parts[1] > 59 or len(parts) == 3 and parts[2] > 59:
+        return None
+    return datetime.combine(day, time(*parts))
+
+
+# Words that end in a colon at the start of ordinary prose, not speakers; and the fields of a
+# transcript's heading ("Date: 2026-07-06", "Attendees: …"), which stay with its title.
+NOT_SPEAKERS = frozenset({
+    "note", "notes", "ps", "p.s", "re", "subject", "http", "https", "warning", "todo",
+    "date", "time", "attendees", "participants", "present", "location", "duration", "title", "topic",
+    "meeting", "agenda", "recorded", "recording", "transcript", "language", "speakers",
+    "时间", "日期", "地点", "人物", "标题", "主题", "备注", "注意", "注",
+})
 
 
 def stamp_seconds(stamp: str) -> float:
@@ -120,6 +156,8 @@ def turns_from_lines(lines: Iterable[tuple[int, str]], *, stamped: bool = False)
     speaker: str | None = None
     parts: list[str] = []
     offset: float | None = None
+    clock: datetime | None = None
+    day: date | None = None  # from the last dated divider
     preamble: list[str] = []
     count = 0
     pending_blank = 0
@@ -127,12 +165,18 @@ def turns_from_lines(lines: Iterable[tuple[int, str]], *, stamped: bool = False)
     def flush() -> Turn:
         nonlocal count
         count += 1
-        return Turn(id=str(count), time=None, speaker=speaker, text="\n".join(parts), offset=offset)
+        return Turn(id=str(count), time=clock, speaker=speaker, text="\n".join(parts), offset=offset)
 
     for _number, raw in lines:
         line = strip_marks(raw)
         if not line.strip():
             pending_blank += 1
+            continue
+        opens = divider_day(line)
+        if opens is not None:  # a new day: never words of the turn before it
+            if speaker is not None:
+                yield flush()
+            preamble, speaker, day, pending_blank = [*preamble, line.strip()], None, opens, 0
             continue
         who, text, when = split_speaker(line)
         if stamped and speaker is None and when is None:
@@ -155,6 +199,9 @@ def turns_from_lines(lines: Iterable[tuple[int, str]], *, stamped: bool = False)
         if speaker is not None:
             yield flush()
         speaker, parts, offset, pending_blank = who, [text.strip()], when, 0
+        clock = _clock_on(day, line)
+        if clock is not None:
+            offset = None
     if speaker is not None:
         yield flush()
     elif preamble:
@@ -175,6 +222,10 @@ def looks_like_transcript(lines: list[str]) -> float:
     if len(named) < 2 or len(set(named)) < 2 and len(named) < 4:
         return 0.0
     share = len(named) / len(content)
+    # Turns hard-wrapped over several lines, a blank line between them: count paragraphs instead.
+    starts = [line for before, line in zip(["", *lines], lines) if line.strip() and not before.strip()]
+    if len(starts) >= 3:
+        share = max(share, sum(1 for line in starts if split_speaker(line)[0]) / len(starts))
     return 0.5 * share if share >= 0.5 else 0.0
 
 

@@ -94,13 +94,15 @@ MAX_MESSAGE_CHARS = 16 * 1024 * 1024
 SNIFF_LINES = 5
 
 _LEAD = f"[{DIRECTION_MARKS}]*"
+# iOS writes the year of the phone's calendar: "2565 BE" (Thai Buddhist), "R4" (Japanese, Reiwa 4).
+_YEAR_LAST = r"\d{1,4}(?:[\s\u00a0\u202f]BE)?|[RH]\d{1,2}"
 
 # The header of any message, in any locale. Named pieces let the reader build
 # a faster pattern for the shape of one file (see _fast_header).
 _HEADER = re.compile(
     rf"{_LEAD}(?P<open>\[)?{_LEAD}"
     # Arabic Android puts a right-to-left mark before each "/" and writes "،" for ",".
-    r"(?P<a>\d{1,4})(?P<sep>\u200f?[./-]\s?)(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})"
+    r"(?P<a>\d{1,4})(?P<sep>\u200f?[./-]\s?)(?P<b>\d{1,2})(?P=sep)(?P<c>" + _YEAR_LAST + ")"
     rf"(?P<mid>\.?(?:[,،]\s?|\s)(?:(?:{words.DATE_TIME_WORDS})\s)?)"
     rf"(?:(?P<pre>{words.MERIDIEM_BEFORE})\s?)?"
     r"(?P<h>\d{1,2})(?P<tsep>[:.])(?P<mi>\d{2})(?:[:.](?P<s>\d{2}))?"
@@ -112,6 +114,47 @@ _HEADER = re.compile(
 )
 _FIELDS = ("a", "b", "c", "h", "mi", "s", "pre", "post", "sep")
 
+# iOS in Vietnamese writes the time first: "[21:41:35, 3/27/22] Sam: text". Such a file's lines
+# are read with the two swapped (see _DateFirst), so one header pattern serves every locale.
+_TIME_FIRST = re.compile(
+    rf"(?P<lead>{_LEAD}\[?)(?P<time>\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?(?:\s?(?:{words.MERIDIEM_AFTER}))?)"
+    r",\s(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4})(?P<close>\]|\s[-–]\s)"
+)
+
+
+def _date_first(line: str) -> str:
+    """A time-first header with its date put first; any other line unchanged."""
+    found = _TIME_FIRST.match(line)
+    if found is None:
+        return line
+    return f"{found['lead']}{found['date']}, {found['time']}{found['close']}{line[found.end():]}"
+
+
+class _DateFirst:
+    """A time-first file's :class:`Source`, giving its lines date first."""
+
+    def __init__(self, source: Source) -> None:
+        self._source = source
+
+    def __getattr__(self, name: str):  # error(), label, …: the file's own
+        return getattr(self._source, name)
+
+    def iter_lines(self) -> Iterator[tuple[int, str]]:
+        for number, line in self._source.iter_lines():
+            yield number, _date_first(line)
+
+
+def _time_first(source: Source) -> bool:
+    """Whether the file's first header writes the time before the date."""
+    for count, (_, line) in enumerate(source.iter_lines()):
+        if _HEADER.match(line):
+            return False
+        if _TIME_FIRST.match(line) and _HEADER.match(_date_first(line)):
+            return True
+        if count >= SNIFF_LINES:
+            return False
+    return False
+
 
 def _fast_header(first: re.Match[str]) -> re.Pattern[str]:
     """The header pattern of one file, with its separators fixed: about twice as fast.
@@ -121,7 +164,8 @@ def _fast_header(first: re.Match[str]) -> re.Pattern[str]:
     g = first.group
     sep, tsep = re.escape(g("sep")), re.escape(g("tsep"))
     parts = [r"\[" if g("open") else ""]
-    parts.append(rf"(?P<a>\d{{1,4}})(?P<sep>{sep})(?P<b>\d{{1,2}}){sep}(?P<c>\d{{1,4}}){re.escape(g('mid'))}")
+    parts.append(rf"(?P<a>\d{{1,4}})(?P<sep>{sep})(?P<b>\d{{1,2}}){sep}")
+    parts.append(rf"(?P<c>{_YEAR_LAST}){re.escape(g('mid'))}")
     parts.append(rf"(?P<pre>{words.MERIDIEM_BEFORE})\s?" if g("pre") else "(?P<pre>)")
     parts.append(rf"(?P<h>\d{{1,2}}){tsep}(?P<mi>\d{{2}})")
     parts.append(rf"{tsep}(?P<s>\d{{2}})" if g("s") else "(?P<s>)")
@@ -144,7 +188,9 @@ class _Plan:
 
 
 def _year(text: str) -> int:
-    value = int(text)
+    if text[0] in "RH":  # the Japanese calendar's eras: Reiwa 1 is 2019, Heisei 1 is 1989
+        return (2018 if text[0] == "R" else 1988) + int(text[1:])
+    value = int(text[:4].rstrip())  # "2565 BE": the era's letters follow the number
     if value >= 2400:  # a phone set to the Thai Buddhist calendar: 2567 is 2024
         return value - 543
     return 2000 + value if len(text) <= 2 else value  # WhatsApp began in 2009
@@ -455,7 +501,7 @@ def _score(text: str) -> float:
     while lines and words.PREAMBLE.fullmatch(strip_marks(lines[0]).strip()):
         lines = lines[1:]  # WhatsApp Web's export opens with untimed notices
     for index, line in enumerate(lines[:SNIFF_LINES]):
-        match = _HEADER.match(line)
+        match = _HEADER.match(line) or _HEADER.match(_date_first(line))
         if match is None:
             continue
         if match["open"] and not match["s"] and len(match["a"]) > 2 and match["sep"] == "-":
@@ -521,6 +567,8 @@ class WhatsAppReader(Reader):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:
         source = Source(path, _chat_member(path, options)) if archive.is_zip(path) else Source(path)
+        if _time_first(source):
+            source = _DateFirst(source)  # type: ignore[assignment]
         plan = _plan(source, options)
         return _turns(source, plan)
 

@@ -7,7 +7,8 @@ change a word or a full stop between versions, and a pattern that names the
 distinctive words survives that. Languages covered: English, German,
 Spanish, French, Portuguese (Brazil and Portugal), Italian and Dutch; media
 placeholders, deleted messages and the encryption notice also in Czech,
-Russian, Turkish and Indonesian; the clock words of a few more.
+Russian, Turkish and Indonesian; Android's "<Media omitted>" in about fifty
+languages; the clock words of a few more.
 
 Sources: exports seen in other projects' tests and code (whatstk,
 chat-miner, whatsapp-chat-parser) and the apps' own wording.
@@ -63,6 +64,8 @@ _LEFT_OUT = (
     r"|weggelaten"
     r"|dahil edilmedi"
     r"|отсутствует"  # Russian iOS: "изображение отсутствует"
+    # iOS as whats_json's test exports show it: Portugal, French, Russian, Ukrainian
+    r"|não revelad[oa]s?|manquante?s?|не добавлен|відсутн[єя]|пропущено|не додано"
 )
 _ANDROID_OMITTED = rf"<[^<>\n]{{0,60}}?\b(?:{_LEFT_OUT})\s*>"
 # Languages that put the "left out" word first or say "without media": Czech
@@ -73,6 +76,25 @@ _ANDROID_OMITTED_OTHER = (
     r"|без медиафайлов|без медіафайлів|pomini[ęe]to multimedia|multimedia pomini[ęe]te"
     r"|medya dahil edilmedi|media tidak disertakan"
     r"|رسانه حذف شد|تم استبعاد الوسائط)>"
+)
+# Android's "<Media omitted>" in the app's other languages, as two parsers list the app's own
+# strings (mlomb/chat-analytics; a Dart parser quoting WhatsApp's strings.xml), which agree: a
+# message that is only one of these phrases in angle brackets is the placeholder, not words.
+_ANDROID_OMITTED_APP = (
+    r"<\s?(?:media weggelaat|media buraxıldı|media çıxarılmışdır|без файл|মিডিয়া বাদ দেওয়া হয়েছে"
+    r"|fitxers multimèdia omesos|mitjans omesos|medier udeladt|mediefil udeladt"
+    r"|αρχείο παραλήφθηκε|εξαίρεση πολυμέσων|meedia välja jäetud|meedia ära jäetud"
+    r"|پيوست نما/آهنگ حذف شد|media jätettiin pois|media jätetty pois|મિડિયા છોડી મૂકાયું|મીડિયા અવગણવામાં આવ્યા"
+    r"|मीडिया के बिना|medijski zapis izostavljen|média elhagyva|hiányzó médiafájl"
+    r"|המדיה לא נכללה|מדיה הושמטה|メディアなし|メディアは含まれていません|файлдар қосылмаған|файл қосылған жоқ"
+    r"|미디어 파일 제외됨|미디어 파일을 생략한 대화내용|medija praleista|praleistas medijos turinys"
+    r"|nav iekļauta multivide|bez multivides|без фајлови|без фајл|media dikecualikan|media disingkirkan"
+    r"|media utelatt|uten vedlegg|pliki pominięto|ficheiro não revelado|файл пропущен|médiá vynechané"
+    r"|datoteke izpuščene|medij izpuščen|media u hoq|media hequr|медији су изостављени"
+    r"|media utelämnat|media har utelämnats|media hazijajumuishwa|media imerukwa|ไฟล์สื่อถูกลบ|สื่อถูกลบ"
+    r"|walang kalakip na media|medya atlanmış|медіа пропущено|میڈیا چھوڑ دیا گیا|میڈیا ہٹا دیا گیا"
+    r"|fayl o‘tkazib yuborildi|bỏ qua tệp phương tiện|bỏ qua media|忽略多媒體檔|省略多媒体文件"
+    r"|média vynechána|മീഡിയ ഒഴിവാക്കി|मीडिया वगळले|मीडिया वगळण्यात आला)\s?>"
 )
 
 # iOS, without media: "image omitted", "Bild weggelassen", "imagen omitida",
@@ -89,16 +111,28 @@ _MEDIA_NOUNS = (
     r"|afbeelding|contactkaart"
     r"|g[öo]r[üu]nt[üu]|ses|[çc]ıkartma|belge|ki[şs]i kart[ıi]"  # Turkish, with "dahil edilmedi"
     r"|изображение|видео|аудио|аудиофайл|стикер|документ|карточка контакта"  # Russian, with "отсутствует"
+    r"|ficheiro de [áa]udio|contacto|fiche contact"  # Portugal, French
+    r"|зображення|відео|аудіо|картка контакту|наклейку|gif-анімацію"  # Ukrainian
 )
 # A document may be named first: "plan.pdf • 2 pages document omitted", or without
 # the page count ("Budget.xlsx document omitted").
 _IOS_OMITTED = rf"(?:[^\n]*\s•\s[^\n]*?|[^\n]*\.\w{{1,5}}\s)?(?:{_MEDIA_NOUNS})\s(?:{_LEFT_OUT})"
+# Languages whose iOS placeholder is a phrase of its own (as whats_json's test exports from an
+# iPhone show them): Japanese, Thai, Vietnamese. A document's name may come first.
+_IOS_OMITTED_PHRASES = (
+    r"(?:[^\n]*\s•\s[^\n]*?\s?|[^\n]*\.\w{1,5}\s)?"
+    r"(?:(?:画像|ビデオ|音声|スタンプ|ドキュメント|GIF)は含まれていません|連絡先カードを省略"
+    r"|ไม่มีรูปภาพ|วิดีโอถูกลบ|ไม่มีไฟล์เสียง|บัตรรายชื่อที่ละเว้น|ไม่มีสติกเกอร์|ละเว้นเอกสาร|ละเว้น GIF"
+    r"|đã bỏ qua hình ảnh|đã bỏ video|bỏ qua tệp âm thanh|bỏ qua thẻ liên lạc|đã bỏ sticker"
+    r"|đã bỏ qua tài liệu|đã bỏ qua ảnh gif)"
+)
 
 # iOS, with media: "<attached: 00000012-PHOTO-2023-01-01-10-00-00.jpg>",
 # "<Anhang: …>", "<adjunto: …>", "<pièce jointe : …>", "<anexo: …>", ...
 _IOS_ATTACHED = r"<[^<>:\n]{2,40}:\s*[^<>\n]+\.\w{1,8}>"
 
-# Android, with media: "IMG-20230101-WA0001.jpg (file attached)" and its
+# Android, with media: "IMG-20230101-WA0001.jpg (file attached)" (a document's name may have lost
+# its extension: "DOC-20221118-WA0004. (file attached)", seen in a real export) and its
 # translations; a caption, if any, follows on the next lines.
 _ATTACHED_WORDS = (
     r"file attached|datei angeh[äa]ngt|archivo adjunto|fichier joint"
@@ -107,7 +141,7 @@ _ATTACHED_WORDS = (
 )
 _ANDROID_ATTACHED = (
     rf"[^\n]+\.\w{{1,8}} \((?:{_ATTACHED_WORDS})\)"
-    r"|(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.\w{1,8} \([^()\n]{2,40}\)"
+    r"|(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.\w{0,8} \([^()\n]{2,40}\)"
 )
 
 # Older iOS (about 2016): the file's name, then the word in angle brackets:
@@ -122,14 +156,19 @@ _OLD_IOS_ATTACHED = (
 _WEB_MEDIA = (
     r"gif attached|\d{1,4} contacts? shared"
     r"|(?:live )?location: (?:-?\d{1,3}(?:\.\d+)?, -?\d{1,3}(?:\.\d+)? - )?https://maps\.google\.com/\?q=\S+"
+    # iOS names the place in its own language: "Standort:", "Localisation:", "位置情報:", "Vị trí:" …
+    r"|[^\n:]{1,30}: https://maps\.google\.com/\?q=-?\d[\d.]*,-?\d[\d.]*"
+    # iOS shares a named place as its Foursquare page: "Pimlico Gardens (London, UK): https://foursquare.com/v/…"
+    r"|[^\n]{1,160}?:? https://foursquare\.com/v/\S+"
 )
 
 # Android writes a view-once photo or video as the bare word "null".
 _VIEW_ONCE = r"null"
 
 _MEDIA = (
-    rf"{_ANDROID_OMITTED}|{_ANDROID_OMITTED_OTHER}|{_IOS_OMITTED}|{_IOS_ATTACHED}|{_ANDROID_ATTACHED}"
-    rf"|{_OLD_IOS_ATTACHED}|{_WEB_MEDIA}|{_VIEW_ONCE}"
+    rf"{_ANDROID_OMITTED}|{_ANDROID_OMITTED_OTHER}|{_ANDROID_OMITTED_APP}|{_IOS_OMITTED}|{_IOS_OMITTED_PHRASES}"
+    rf"|{_IOS_ATTACHED}"
+    rf"|{_ANDROID_ATTACHED}|{_OLD_IOS_ATTACHED}|{_WEB_MEDIA}|{_VIEW_ONCE}"
 )
 MEDIA = re.compile(_MEDIA, re.IGNORECASE)
 
@@ -152,6 +191,29 @@ _DELETED = (
     r"|ta wiadomo[śs][ćc] zosta[łl]a usuni[ęe]ta|usun[ąa][łl]e[śs] t[ęe] wiadomo[śs][ćc]"
     # Hebrew (seen in a real iOS export)
     r"|הודעה זו נמחקה|מחקת את ההודעה הזו"
+    # More languages, as a Dart parser quotes the apps' own strings (iOS key "qBly]", Android
+    # "revoked_msg_incoming" and "revoked_msg_outgoing")
+    r"|це повідомлення було видалено|ви видалили це повідомлення"
+    r"|تم حذف هذه الرسالة|لقد حذَفت هذه الرسالة|أنت حذفت هذه الرسالة"
+    r"|此訊息已刪除。?|这条消息已被删除。?|信息已删除|您已刪除此訊息。?|您已删除这条消息。?"
+    r"|このメッセージは削除されました。?|このメッセージを削除しました。?"
+    r"|이 메시지는 삭제되었습니다|삭제한 메시지입니다|이 메시지를 삭제했습니다"
+    r"|tin nhắn này đã bị x(?:óa|oá)|bạn đã x(?:óa|oá) tin nhắn này"
+    r"|ข้อความนี้ถูกลบแล้ว|ข้อความนี้ได้ถูกลบ|คุณได้ลบข้อความนี้|คุณลบข้อความนี้"
+    r"|det här meddelandet raderades|detta meddelande raderades|du har tagit bort meddelandet"
+    r"|du raderade (?:det här|detta) meddelande"
+    r"|denne besked (?:er blevet|blev) slettet|du har slettet denne besked|du slettede denne besked"
+    r"|denne meldingen ble slettet|du slettet denne meldingen"
+    r"|tämä viesti poistettiin|poistit tämän viestin"
+    r"|αυτό το μήνυμα διαγράφηκε|διαγράψατε αυτό το μήνυμα"
+    r"|ez az üzenet törlésre került|ezt az üzenetet törölted|törölted ezt az üzenetet"
+    r"|acest mesaj a fost [șş]ters|a[țţ]i [șş]ters acest mesaj"
+    r"|táto správa bola odstránená|túto správu ste odstránili|tato zpráva byla odstraněna"
+    r"|mesej ini telah dipadam|anda telah memadamkan mesej ini"
+    r"|यह मैसेज डिलीट कर दिया गया है|यह संदेश मिटाया गया|आपने यह मैसेज डिलीट किया"
+    r"|این پیام حذف شده است|این پیام حذف شد|شما این پیام را حذف کردید"
+    r"|aquest missatge s'ha suprimit|has suprimit aquest missatge"
+    r"|ova je poruka izbrisana|ova poruka je izbrisana|izbrisali ste ovu poruku"
     r")\.?"
 )
 DELETED = re.compile(_DELETED, re.IGNORECASE)
@@ -212,10 +274,20 @@ EDITED = re.compile(
 #: The end-to-end encryption notice at the top of every chat. iOS writes it
 #: under the chat's name ("Alex: Messages and calls are end-to-end encrypted").
 _ENCRYPTION = (
-    r"(?:messages|nachrichten|los mensajes|mensajes|les messages|as mensagens|mensagens"
+    r"(?:(?:messages|nachrichten|los mensajes|mensajes|les messages|as mensagens|mensagens"
     r"|i messaggi|berichten|сообщения|zpr[áa]vy|mesajlar|pesan|wiadomo[śs]ci|ההודעות)\b.{0,160}?"
     r"(?:end-to-end|ende-zu-ende|extremo a extremo|de bout en bout|ponta a ponta"
     r"|ponto a ponto|ponto-a-ponto|сквозным шифрованием|koncov\w* šifrov\w*|uçtan uca|מקצה לקצה)"
+    # The notice's opening words in more languages, as the Dart parser above quotes the apps' strings
+    r"|(?:meddelanden och samtal är|beskeder og opkald er end-to-end|meldinger og samtaler er ende-til-ende"
+    r"|viestit ja puhelut salataan|τα μηνύματα και οι κλήσεις κρυπτογραφούνται"
+    r"|повідомлення й дзвінки захищено|الرسائل والمكالمات مشفرة"
+    r"|消息和通话都进行端到端加密|訊息和通話經端對端加密|訊息已受端對端加密保護"
+    r"|メッセージと通話はエンドツーエンド暗号化|메시지 및 전화는 종단간 암호화"
+    r"|tin nhắn và cuộc gọi được mã hóa đầu cuối|ข้อความและการโทรได้รับการเข้ารหัส"
+    r"|az üzenetek és hívások végpontok közötti|mesajele și apelurile sunt criptate"
+    r"|správy a hovory sú zabezpečené|mesej dan panggilan disulitkan|els missatges i les trucades estan xifrats"
+    r"|poruke i pozivi zaštićeni su|मैसेजेस और कॉल्स एंड-टू-एंड))"
 )
 ENCRYPTION = re.compile(_ENCRYPTION, re.IGNORECASE)
 
@@ -266,7 +338,11 @@ CHAT_EVENT = re.compile(
     r"|de groepsbeschrijving)|beveiligingscode|verdwijnende berichten"
     # Hebrew: "X הסיר/ה את Y" (removed, seen in a real export), added, left, created
     r"|הסיר/ה את|הוסיף/ה את|יצא/ה|יצר/ה את הקבוצה|הצטרף/ה"
-    r")",
+    # A changed security code in Russian, Ukrainian and Vietnamese (whats_json's test exports)
+    r"|код безопасности|код безпеки|mã bảo mật"
+    r")"
+    # … and in Japanese and Thai, written without spaces between words (so no \b before them)
+    r"|セキュリティコード|รหัสความปลอดภัย",
     re.IGNORECASE,
 )
 
@@ -296,7 +372,7 @@ SUBJECT_QUOTES = '"“„«'
 #: did you open it?" is someone's words.
 MEDIA_WITH_CAPTION = re.compile(
     rf"(?:{_ANDROID_OMITTED}|[^\s<>]+\.\w{{1,8}} \((?:{_ATTACHED_WORDS})\)"
-    r"|(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.\w{1,8} \([^()\n]{2,40}\))\s",
+    r"|(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.\w{0,8} \([^()\n]{2,40}\))\s",
     re.IGNORECASE,
 )
 
