@@ -1,10 +1,11 @@
 """Benchmark: what share of `cyclemap classify` (default mode) the safety encoder's pass costs.
 
-    .venv/bin/python bench/safety_encoder_speed.py [--size 20000]
+    .venv/bin/python bench/safety_encoder_speed.py [--size 20000] [--no-spelling]
 
 Writes the same WhatsApp chat as ``bench/classify_speed.py`` (messages drawn from the corpus),
 runs ``cyclemap classify --no-cache`` in-process and times, in CPU seconds, the whole command and the
-encoder's pass (``safety_encoder.add_findings``: the gate and the reading of the texts that pass it).
+encoder's pass (``safety_encoder.add_findings``: the repair of slips, the gate and the reading of the texts
+that pass it).
 On a shared machine wall-clock figures swing with the others' load; the encoder's *share* of the CPU
 time much less, so it is the figure to read: turns/s with the encoder ~= turns/s without / (1 + share).
 """
@@ -27,6 +28,7 @@ from whatsapp_parse import corpus_texts, generate  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=20_000)
+    parser.add_argument("--no-spelling", action="store_true", help="without the repair of slips (safety_spelling)")
     args = parser.parse_args()
     texts = corpus_texts()
     with tempfile.TemporaryDirectory() as folder:
@@ -54,6 +56,7 @@ def main() -> None:
             spent["flagged"] += sum(1 for before, after in zip(screened, out, strict=True) if before != after)
             return out
 
+        safety_encoder.SPELLING = not args.no_spelling
         safety_encoder.SafetyEncoder.probabilities = counting
         labeller.add_encoder_findings = timed
         load = os.getloadavg()[0]

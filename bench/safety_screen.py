@@ -1,6 +1,6 @@
 """Benchmark: how well the safety screen catches flagged turns, and how often it cries wolf.
 
-    .venv/bin/python bench/safety_screen.py [FILE.jsonl ...] [--fast] [--json] [--show-errors] [--text-version v1] [--no-encoder]
+    .venv/bin/python bench/safety_screen.py [FILE.jsonl ...] [--fast] [--json] [--show-errors] [--text-version v1] [--no-encoder] [--no-spelling]
 
 With no files: the safety sets (corpus/safety/tuning.jsonl, corpus/safety/report.jsonl),
 the corpus dev and test splits and the held-out safety conversations. Any labelled
@@ -119,11 +119,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-errors", action="store_true", help="print missed turns and false alarms")
     parser.add_argument("--no-text", action="store_true", help="leave out the wording model (safety_text)")
     parser.add_argument("--no-encoder", action="store_true", help="leave out the safety encoder (default mode)")
+    parser.add_argument("--no-spelling", action="store_true", help="no repair of slips (safety_spelling, default mode)")
     parser.add_argument("--text-version", help="the wording model's version to use (v1, v2; default: the shipped one)")
     args = parser.parse_args(argv)
     global NO_TEXT, ENCODER
     NO_TEXT = args.no_text
     ENCODER = not (args.fast or args.no_encoder)
+    if args.no_spelling:
+        import cyclemap.safety_encoder
+
+        cyclemap.safety_encoder.SPELLING = False
     if args.text_version:
         import cyclemap.safety_text
 

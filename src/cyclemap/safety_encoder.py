@@ -44,6 +44,9 @@ from .moves.label import Evidence
 VERSION = "v1"
 FLAGS: tuple[str, ...] = ("violence", "control", "self_harm", "fear")
 Screened = tuple[tuple[str, ...], tuple[Any, ...]]
+#: Repair one-letter slips of the lexicon's key words before the encoder's reading (safety_spelling.py).
+SPELLING = True
+GATE_REPAIRED = True
 
 
 class SafetyEncoder:
@@ -146,6 +149,11 @@ def add_findings(items: Sequence[tuple[str, Sequence[float] | None]], screened: 
     screen's memo). ``lone`` None: no turn is lone (no veto). Returns ``screened`` unchanged when no
     encoder is installed.
     """
+    if SPELLING and items:
+        # Slips of a key ("he grabbd my neck"): the unflagged turns' repaired words screened again (safety_spelling.py).
+        from .safety_spelling import add_findings as add_repaired
+
+        screened = add_repaired(items, screened)
     config = settings()
     out = list(screened)
     if config is None or not items:
@@ -155,7 +163,9 @@ def add_findings(items: Sequence[tuple[str, Sequence[float] | None]], screened: 
     scan = lexicon().scan
     veto_bar = float(config.get("veto", {}).get("lone", 0.0))
     doubtful = [i for i in range(len(items)) if veto_bar > 0 and lone is not None and lone[i] and screened[i][0]
-                and _reading_alone(screened[i], scan(items[i][0])[0])]
+                and _reading_alone(screened[i], scan(items[i][0])[0])
+                and not (SPELLING and (fixed := _repaired_text(items[i][0])) is not None
+                         and not _reading_alone(screened[i], scan(fixed)[0]))]  # a pattern matched once repaired
     open_turns = [i for i, (flags, _) in enumerate(screened) if not flags and items[i][0].strip()]
     if not open_turns and not doubtful:
         return out
@@ -167,9 +177,12 @@ def add_findings(items: Sequence[tuple[str, Sequence[float] | None]], screened: 
     else:
         wording_of = {i: wording[i] for i in open_turns}
     chosen = []
+    repaired = _repaired_text if SPELLING and GATE_REPAIRED else None
     for i in open_turns:
         text, move = items[i]
         hits, held = scan(text)
+        if not (hits or held) and repaired is not None and (fixed := repaired(text)) is not None:
+            hits, held = scan(fixed)  # the lexicon touches the words once their slips are repaired
         if gated(config, wording_of.get(i), move, bool(hits or held)):
             chosen.append(i)
     model = encoder() if chosen or doubtful else None
@@ -189,6 +202,14 @@ def add_findings(items: Sequence[tuple[str, Sequence[float] | None]], screened: 
                       tuple(Evidence(f"safety: {f} (possible)", f"the meaning of the whole message, read by the safety "
                                      f"encoder ({p:.2f})") for f, p in found))
     return out
+
+
+def _repaired_text(text: str) -> str | None:
+    from .safety_spelling import speller
+
+    spell = speller()
+    found = spell.respell(text) if spell is not None else None
+    return None if found is None else found.text
 
 
 def _reading_alone(found: Screened, hits: Sequence[Any]) -> bool:

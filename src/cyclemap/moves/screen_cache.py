@@ -47,7 +47,7 @@ Screened = tuple[tuple[str, ...], tuple[Evidence, ...]]
 #: The modules whose code decides a turn's flags (their source is part of the version).
 SCREEN_MODULES = (
     "cyclemap.safety", "cyclemap.safety_lexicon", "cyclemap.safety_anchors", "cyclemap.safety_text",
-    "cyclemap.safety_encoder", "cyclemap.moves.screening", "cyclemap.moves.long_screen",
+    "cyclemap.safety_encoder", "cyclemap.safety_spelling", "cyclemap.moves.screening", "cyclemap.moves.long_screen",
     "cyclemap.moves.readable", "cyclemap.moves.screen_cache", "cyclemap.moves.label", "cyclemap.moves.labeller",
 )
 #: Weight folders of models the screen runs (beside ``data/safety*``, which holds the wording model's).
@@ -164,6 +164,7 @@ def screen_version() -> str:
         "long": modules["cyclemap.moves.readable"].LONG_MESSAGE, "stretch": modules["cyclemap.moves.long_screen"].STRETCH,
         "text": [safety_text.VERSION, list(safety_text.VERSIONS)],
         "encoder": getattr(modules["cyclemap.safety_encoder"], "VERSION", None),
+        "spelling": getattr(modules["cyclemap.safety_encoder"], "SPELLING", None),
     }
     digest.update(json.dumps(settings, sort_keys=True, default=repr).encode())
     return digest.hexdigest()[:32]
