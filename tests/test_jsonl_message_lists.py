@@ -93,3 +93,25 @@ def test_transcript_segments_without_speakers_are_not_taken_for_messages(tmp_pat
     result = cli("parse", str(path))
     assert result.exit_code == 1
     assert "no known chat format" in result.stderr
+
+
+def test_eval_reads_a_list_of_messages_as_classify_does(tmp_path, cli, data_home):
+    """`eval` scores the same reading `classify` gives: each message of a one-writer list alone."""
+    labelled = [
+        {"speaker": "A", "text": "he hit me again last night", "move": "neutral", "safety": ["violence"]},
+        {"speaker": "A", "text": "send me a pic of your new haircut!", "move": "neutral", "hard_negative": True},
+        {"speaker": "A", "text": "why won't you answer me?? answer me", "move": "pursue", "cue": "demand"},
+        {"speaker": "A", "text": "I'm scared of where this is going if we keep arguing", "move": "neutral",
+         "hard_negative": True},
+        {"speaker": "A", "text": "ok", "move": "neutral"},
+    ]
+    listed = _write(tmp_path / "list.jsonl", labelled)
+    apart = _write(tmp_path / "apart.jsonl", [{**row, "conversation": f"m{i}"} for i, row in enumerate(labelled)])
+    scores = []
+    for path in (listed, apart):
+        result = cli("eval", str(path), "--json")
+        assert result.exit_code == 0, result.stderr
+        report = json.loads(result.stdout)
+        scores.append((report["conversations"], report["safety"], report["scores"]))
+    assert scores[0] == scores[1]
+    assert scores[0][0] == len(labelled)

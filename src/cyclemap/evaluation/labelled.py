@@ -13,11 +13,12 @@ safety sets (``corpus/safety/*.jsonl``), the kind of example a line is:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..codebook import LabelError, check_label
 from ..errors import InputError
+from ..ingest.formats.jsonl import unanswered
 from ..ingest.source import Source
 from ..model import Turn
 
@@ -56,7 +57,9 @@ def read_labelled(path: str | Path) -> list[LabelledTurn]:
     """All labelled turns of ``path``; InputError naming the line on any problem."""
     path = Path(path)
     rows: list[LabelledTurn] = []
+    ordered = False  # some line has a time or names its conversation
     for number, data in _objects(path):
+        ordered = ordered or not unanswered(data)
         for required in ("text", "move"):
             if required not in data:
                 raise InputError(path, f"missing field {required!r}", line=number)
@@ -81,6 +84,9 @@ def read_labelled(path: str | Path) -> list[LabelledTurn]:
         rows.append(LabelledTurn(turn, data["move"], cue, tuple(safety), hard_negative, number))
     if not rows:
         raise InputError(path, "no labelled turns in the file")
+    if not ordered and len({row.turn.speaker for row in rows} - {None}) <= 1:
+        # one writer's separate messages, read as 'classify' reads them: each line a dialogue of its own
+        rows = [replace(row, turn=replace(row.turn, conversation=f"message-{row.line}")) for row in rows]
     return rows
 
 

@@ -146,7 +146,7 @@ def read_lines(source: Source, options: ReadOptions) -> Iterator[tuple[int, Turn
                                hint="give every line a speaker, null for system lines")
         turn = _turn(source, number, data, key, words)
         if separate is None:
-            separate = _unanswered(data) and _one_writer_list(source, key, words)
+            separate = unanswered(data) and _one_writer_list(source, key, words)
             if separate:
                 options.warn(f"{source.label}: one writer, no times and no conversations: "
                              "each line is read as a separate message")
@@ -155,7 +155,7 @@ def read_lines(source: Source, options: ReadOptions) -> Iterator[tuple[int, Turn
         yield number, turn, data
 
 
-def _unanswered(data: dict) -> bool:
+def unanswered(data: dict) -> bool:
     """A line with no ``time`` or ``conversation`` key (under any tool's name) and no offset:
     nothing orders or groups it.
 
@@ -177,7 +177,7 @@ def _one_writer_list(source: Source, key: str | None, words: str) -> bool:
             # keyed like the first line: its speaker key present, or (a list naming nobody) no speaker key at all
             keyed = key in data if key else not ("speaker" in data or _speaker_key(data) is not None)
             refused = words not in data or not keyed
-            if refused or not _unanswered(data):
+            if refused or not unanswered(data):
                 return False  # a line the reading refuses (its error comes alone), or an ordered one
             speaker = data[key] if key else UNNAMED
             if speaker is not None:
