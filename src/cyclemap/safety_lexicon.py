@@ -39,6 +39,7 @@ from importlib import resources
 from operator import or_
 
 from .memo import BoundedMemo
+from .regex_trie import twin
 from .safety_anchors import SEPARATORS, TokenGate
 
 _APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4"
@@ -317,6 +318,7 @@ class Lexicon:
         object.__setattr__(self, "_word_cache", {})
         object.__setattr__(self, "_scans", _new_memo())  # text -> (hits, guarded hits), as tuples
         object.__setattr__(self, "_contexts", _new_memo())  # text -> in_context(text)
+        object.__setattr__(self, "_context_quick", None)  # built on first use (see _context_twin)
 
     def _word(self, raw: str) -> int:
         """For one word of a turn (lower case, no apostrophes): what it shows the patterns (its normalised
@@ -349,8 +351,40 @@ class Lexicon:
 
     def _in_context(self, text: str) -> bool:
         norm = normalised_text(text)
+        quick = self._context_twin()
+        if quick is not False:
+            found = quick.search(norm)
+            if found is None:
+                return False  # no context guard's words anywhere: one search instead of one per guard
+            if found.lastgroup is not None:
+                guard = self.guards[self.context[int(found.lastgroup[1:])]]
+                if not (guard.unless and guard.unless.search(norm)):
+                    return True  # that guard's words are here, and nothing cancels it
         return any(self.guards[name].pattern.search(norm) and not (
             self.guards[name].unless and self.guards[name].unless.search(norm)) for name in self.context)
+
+    def _context_twin(self) -> re.Pattern[str] | bool:
+        """One pattern matching wherever some context guard's pattern matches (their union, its word lists
+        as tries: :mod:`cyclemap.regex_trie`), a named group per guard, or False where it cannot be made.
+        Speed only, and exact: no match means no guard matches; a match names a guard that does."""
+        found = self._context_quick
+        if found is None:
+            found = False
+            inner = []
+            for name in self.context:  # each guard is _BOUNDARY_BEFORE (?: its words ) _BOUNDARY_AFTER
+                source = self.guards[name].pattern.pattern
+                if not (source.startswith(_BOUNDARY_BEFORE + "(?:") and source.endswith(")" + _BOUNDARY_AFTER)):
+                    break
+                words = twin(source[len(_BOUNDARY_BEFORE) + 3: -len(_BOUNDARY_AFTER) - 1])
+                if words is None:
+                    break
+                inner.append(words.pattern)
+            else:
+                if inner:  # group gK: the K-th context guard matched there (which one, not where: any order)
+                    joined = "|".join(f"(?P<g{k}>{s})" for k, s in enumerate(inner))
+                    found = re.compile(_BOUNDARY_BEFORE + "(?:" + joined + ")" + _BOUNDARY_AFTER)
+            object.__setattr__(self, "_context_quick", found)
+        return found
 
     def gated_out(self, text: str) -> bool:
         """True when no pattern can match (no gate word or mark): most turns, at the cost of one scan."""
