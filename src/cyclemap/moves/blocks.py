@@ -16,6 +16,13 @@ result, on one core; where it is slow (others use the cores), this process
 labels the oldest block itself rather than wait. With a label cache, the cache
 is read and written here and the helper gets the model's rows with each block.
 ``CYCLEMAP_PROCESSES=1`` turns it off (a busy shared machine may gain nothing).
+
+On Linux the helper is forked once this process has loaded the model, the lexicon
+and the wording model (it needs them for its own first block anyway): the helper
+starts with all of it instead of importing and building it again, about a second
+of CPU on a 2-core machine where both cores are busy. Elsewhere, or where this
+process already runs other Python threads, it is spawned clean as before. Either
+way it labels with the same code and data.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,6 +46,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ..model import Turn
+from . import shared_memo
 from .label import Evidence, MoveLabel
 from .labeller import FAST, Correction, Labeller
 
@@ -45,6 +54,8 @@ from .labeller import FAST, Correction, Labeller
 #: its own (this one also reads the file and writes the output, so the helper should take more blocks).
 IN_FLIGHT = 4
 _FORCE = False  # tests: use the helper even outside the command
+#: How the helper is started: None chooses (fork where safe, else spawn); tests may name one.
+START_METHOD: str | None = None
 
 
 class Done:
@@ -119,14 +130,15 @@ class PoolRunner(Runner):
 
     def submit(self, turns: Sequence[Turn], wanted: Mapping[tuple[int, int], Correction], skip: int, full: bool) -> Any:
         if self.ready is None and full:  # a full block: the chat is long enough for the helper to pay
-            self.ready = warm(*self.key)
+            self.ready = warm(*self.key, model=self.labeller.model)
         if self._usable():
             outputs = None
             if self.labeller.cache is not None:  # the cache is read and written here only
                 outputs = self.labeller.outputs([turns], wanted)
+            known = _collect([t.text for t in turns])  # what this process already read of the block's texts
             try:
                 future = _state["pool"].submit(_label, self.labeller.model_name, self.labeller.explain,
-                                               _pack_turns(turns), dict(wanted), skip, outputs)
+                                               _pack_turns(turns), dict(wanted), skip, outputs, known)
                 self.busy.append(future)
                 return future
             except (BrokenProcessPool, RuntimeError):
@@ -136,7 +148,11 @@ class PoolRunner(Runner):
     def result(self, handle: Any, turns: Sequence[Turn], wanted: Mapping[tuple[int, int], Correction], skip: int) -> list[MoveLabel]:
         try:
             found = handle.result()
-            return found if isinstance(handle, Done) else _unpack_labels(found)
+            if isinstance(handle, Done):
+                return found
+            labels, learned = found
+            _inject([t.text for t in turns], learned)  # what the helper read of the block's texts
+            return _unpack_labels(labels)
         except BrokenProcessPool:  # the helper died: label the block here, as it would have
             _state["broken"] = True
             return self.label_here(turns, wanted, skip).labels
@@ -155,22 +171,72 @@ class PoolRunner(Runner):
 
 #: The one helper process (started on first need, shared by every chat this process labels), and its
 #: warm-up per (model name, explain).
-_state: dict[str, Any] = {"pool": None, "broken": False, "ready": {}}
+_state: dict[str, Any] = {"pool": None, "broken": False, "ready": {}, "method": None, "started": False}
 
 
-def warm(model_name: str, explain: bool) -> Future | None:
-    """Start the helper (if need be) loading a model: a future done once it can take blocks, or None."""
+def warm(model_name: str, explain: bool, model: Any = None) -> Future | None:
+    """Start the helper (if need be) loading a model: a future done once it can take blocks, or None.
+
+    ``model``: this process's loaded model of that name, if it has one (a forked helper shares it)."""
     found = _state["ready"].get((model_name, explain))
     if found is None:
         pool = _pool()
         if pool is None:
             return None
         try:
-            with _sigint_ignored():  # the helper is started here: it never sees Ctrl-C, even while starting
+            if not _state["started"] and _state["method"] == "fork":
+                _load_here(model_name, explain, model)  # the forked helper starts with it all loaded
+            # the helper is started here: it never sees Ctrl-C, even while starting
+            with _sigint_ignored(), _forking():
                 found = _state["ready"][(model_name, explain)] = pool.submit(_warm, model_name, explain)
+            _state["started"] = True
         except (BrokenProcessPool, RuntimeError):
             _state["broken"] = True
     return found
+
+
+def _load_here(model_name: str, explain: bool, model: Any) -> None:
+    """Load in this process what the helper needs before its first block (``_warm``'s work), so that a
+    forked helper inherits it. Not through ``_helper_labeller``: this process keeps its own screen settings."""
+    from ..safety import screen_turn
+    from ..safety_lexicon import lexicon
+
+    labeller = _labellers.get((model_name, explain))
+    if labeller is None:
+        labeller = _labellers[(model_name, explain)] = Labeller(model=model_name, explain=explain)
+        if model is not None:
+            labeller._model = model  # the same weights: loaded once, read by both processes
+    labeller.outputs([[Turn("warm", None, "a", "warm up")]])  # the model and its tables (fast.py)
+    screen_turn("warm up", None)  # the lexicon and the wording model
+    lexicon().in_context("warm up")  # and its context check (built on first use)
+
+
+@contextlib.contextmanager
+def _forking() -> Iterator[None]:
+    """Around the first submit, where a fork-started pool forks: what this process has buffered for stdout
+    and stderr is written out first (else the helper, flushing its copy as it exits, would write it again),
+    and Python 3.12's warning about forking a process with threads is not shown: the Python threads were
+    counted (one), and a native one is NumPy's OpenBLAS pool, which makes itself safe across fork."""
+    if _state["method"] != "fork" or _state["started"]:
+        yield
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
+        yield
+
+
+def _start_method() -> str:
+    """fork on Linux when this is the only Python thread (a thread holding a lock at the fork would leave
+    the helper a lock nobody releases); else spawn."""
+    if START_METHOD is not None:
+        return START_METHOD
+    if (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1):
+        return "fork"
+    return "spawn"
 
 
 @contextlib.contextmanager
@@ -191,9 +257,10 @@ def _sigint_ignored() -> Iterator[None]:
 def _pool() -> ProcessPoolExecutor | None:
     if _state["pool"] is None and not _state["broken"]:
         try:
-            # spawn: the helper starts clean (no copy of this process's threads or open files)
+            # fork: the helper starts with what this process loaded; spawn: it starts clean
+            _state["method"] = _start_method()
             _state["pool"] = ProcessPoolExecutor(
-                1, mp_context=multiprocessing.get_context("spawn"), initializer=_follow_parent,
+                1, mp_context=multiprocessing.get_context(_state["method"]), initializer=_follow_parent,
             )
             atexit.register(_state["pool"].shutdown, wait=False, cancel_futures=True)
             _exit_cleanly_on_sigterm()
@@ -236,6 +303,11 @@ def _follow_parent() -> None:
     traceback), and if the parent is killed outright (SIGTERM, SIGKILL: no atexit) the helper exits
     too, closing the stdout/stderr it inherited so a pipeline reading them ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN, None):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked helper has its parent's handler: not its own
+    from . import screening
+
+    screening._broken = True  # the helper never starts a helper of its own
     parent = multiprocessing.parent_process()
     if parent is None:
         return
@@ -269,9 +341,29 @@ def _warm(model_name: str, explain: bool) -> bool:
     return True
 
 
-def _label(model_name: str, explain: bool, turns: list[tuple], wanted: dict, skip: int, outputs: list | None) -> list[tuple]:
-    labels = _helper_labeller(model_name, explain).label([_unpack_turns(turns)], wanted, outputs=outputs)[0][skip:]
-    return _pack_labels(labels)
+def _label(model_name: str, explain: bool, turns: list[tuple], wanted: dict, skip: int, outputs: list | None,
+           known: shared_memo.Payload | None = None) -> tuple[list[tuple], shared_memo.Payload | None]:
+    """The block's labels, and what this process read of its texts that the parent did not send."""
+    dialogue = _unpack_turns(turns)
+    texts = [t.text for t in dialogue]
+    sent = _inject(texts, known)
+    labels = _helper_labeller(model_name, explain).label([dialogue], wanted, outputs=outputs)[0][skip:]
+    return _pack_labels(labels), _collect(texts, sent)
+
+
+def _collect(texts: list[str], leave_out: set[int] | frozenset[int] = frozenset()) -> shared_memo.Payload | None:
+    """``shared_memo.collect``; nothing where it fails (speed only: each process reads what it lacks)."""
+    try:
+        return shared_memo.collect(texts, leave_out)
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+        return None
+
+
+def _inject(texts: list[str], payload: shared_memo.Payload | None) -> set[int]:
+    try:
+        return shared_memo.inject(texts, payload)
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+        return set()
 
 
 # -- between the processes -----------------------------------------------------------------------------------
