@@ -44,6 +44,11 @@ class Cli:
         return [json.loads(line) for line in result.stdout.splitlines()]
 
 
+def parsed_rows(cli: Cli, path: Path, *args: str) -> list[tuple]:
+    """(time, speaker, kind, text) of every turn `cyclemap parse` writes (the import-coverage tests)."""
+    return [(t["time"], t["speaker"], t["kind"], t["text"]) for t in cli.parse(str(path), *args)]
+
+
 @pytest.fixture
 def cli() -> Cli:
     return Cli()

@@ -7,20 +7,13 @@ outside the repository (their licences are theirs).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from cyclemap.ingest import ReadOptions, read_turns
 from cyclemap.ingest.registry import detect
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def rows(cli, path: Path, *args: str) -> list[tuple]:
-    """(time, speaker, kind, text) of every turn `cyclemap parse` writes."""
-    return [(t["time"], t["speaker"], t["kind"], t["text"]) for t in cli.parse(str(path), *args)]
-
+from .conftest import FIXTURES
+from .conftest import parsed_rows as rows
 
 # --- WhatsApp: older iOS group events written under a name (whatsapp-chat-parser-go) ----
 

@@ -8,19 +8,10 @@ the outside samples); the outside files stay outside the repository.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from .conftest import Cli
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def rows(cli: Cli, path: Path, *args: str) -> list[tuple]:
-    """(time, speaker, kind, text) of every turn `cyclemap parse` writes."""
-    return [(t["time"], t["speaker"], t["kind"], t["text"]) for t in cli.parse(str(path), *args)]
-
+from .conftest import FIXTURES
+from .conftest import parsed_rows as rows
 
 # --- KakaoTalk -------------------------------------------------------------------------
 

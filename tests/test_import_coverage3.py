@@ -7,17 +7,8 @@ repository.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from .conftest import Cli
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def rows(cli: Cli, path: Path, *args: str) -> list[tuple]:
-    """(time, speaker, kind, text) of every turn `cyclemap parse` writes."""
-    return [(t["time"], t["speaker"], t["kind"], t["text"]) for t in cli.parse(str(path), *args)]
-
+from .conftest import FIXTURES
+from .conftest import parsed_rows as rows
 
 # --- WhatsApp -------------------------------------------------------------------------
 

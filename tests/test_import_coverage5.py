@@ -7,17 +7,8 @@ repository.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from .conftest import Cli
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def rows(cli: Cli, path: Path, *args: str) -> list[tuple]:
-    """(time, speaker, kind, text) of every turn `cyclemap parse` writes."""
-    return [(t["time"], t["speaker"], t["kind"], t["text"]) for t in cli.parse(str(path), *args)]
-
+from .conftest import FIXTURES
+from .conftest import parsed_rows as rows
 
 # --- WhatsApp -------------------------------------------------------------------------
 
@@ -65,7 +56,6 @@ def test_whatsapp_ios_is_a_contact_notice_and_shared_location(cli):
         ("Kai", "message"),
         ("Robin", "message"),  # the same words typed by a person stay a message
     ]
-
 
 
 # --- Transcripts ----------------------------------------------------------------------
@@ -118,7 +108,6 @@ def test_whatsapp_ios_call_lasting_hours_and_minutes_is_a_system_line(cli):
     assert [(speaker, kind) for _, speaker, kind, _ in got] == [
         ("Robin", "message"), ("Kai", "system"), ("Robin", "message"),
     ]
-
 
 
 # --- Encodings ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ A construct it does not know gives no twin (None): the caller keeps the original
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 try:  # the standard library's own parser of regular expressions (internal, stable since 3.11)
     from re import _constants as _c
@@ -79,7 +80,8 @@ def _alternatives(branch) -> list:  # noqa: ANN001 - a parsed BRANCH argument
     return out
 
 
-def _trie(words: list[str]) -> str:
+def trie(words: Iterable[str]) -> str:
+    """One alternation shaped like a trie: the regex engine follows one branch per character."""
     tree: dict = {}
     for word in words:
         node = tree
@@ -117,7 +119,7 @@ def _emit(items) -> str:  # noqa: ANN001 - a parsed sequence
                 pieces.append("")  # the empty alternative
             words = list(dict.fromkeys(w for w in words if w))
             if words:
-                pieces.insert(0, _trie(words))
+                pieces.insert(0, trie(words))
             out.append("(?:" + "|".join(pieces) + ")")
         elif op is _c.SUBPATTERN:
             group, add, remove, body = arg

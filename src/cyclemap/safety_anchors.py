@@ -17,8 +17,9 @@ which, so they never rule out a pattern that can match.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
+
+from .regex_trie import trie
 
 try:  # Python 3.11+
     from re import _constants as _c
@@ -121,26 +122,6 @@ def required_sets(pattern: str, min_length: int = 2) -> list[Anchors]:
         return []
     rest = [c for c in _all_required(parsed) if c != best and min(len(s.strip()) for s in c) >= min_length]
     return [best, *dict.fromkeys(rest)]
-
-
-def _trie(words: Iterable[str]) -> str:
-    """One alternation shaped like a trie: the regex engine follows one branch per character."""
-    tree: dict = {}
-    for word in words:
-        node = tree
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return emit(tree)
 
 
 #: What separates the words of normalised text (spaces and the sentence ends normalisation keeps).
@@ -257,7 +238,7 @@ class TokenGate:
         known = set(set_bits) | set(part_bits) | set(region_bits)
         inside = {c[2:] for c in known if c.startswith("s:")}
         self._inside = {w: tuple("s:" + w[:k] for k in range(1, len(w) + 1) if w[:k] in inside) for w in inside}
-        self._inside_scan = re.compile("(?=(" + _trie(inside) + "))") if inside else None
+        self._inside_scan = re.compile("(?=(" + trie(inside) + "))") if inside else None
         self._ends = {c[2:] for c in known if c.startswith("e:")}
         self._begins = {c[2:] for c in known if c.startswith("b:")}
         self._words = {c[2:] for c in known if c.startswith("w:")}
