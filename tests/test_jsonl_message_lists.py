@@ -115,3 +115,13 @@ def test_eval_reads_a_list_of_messages_as_classify_does(tmp_path, cli, data_home
         scores.append((report["conversations"], report["safety"], report["scores"]))
     assert scores[0] == scores[1]
     assert scores[0][0] == len(labelled)
+
+
+def test_many_writers_without_a_clock_are_separate_messages(tmp_path, cli):
+    """Six or more people, no times, no conversations: a gathered list, each line read alone."""
+    many = [{"speaker": f"writer{i}", "text": t} for i, t in enumerate(MESSAGES + ["fine", "later"])]
+    turns = cli.parse(str(_write(tmp_path / "many.jsonl", many)))
+    assert len({t["conversation"] for t in turns}) == len(many)
+    few = [{"speaker": ("Sam", "Alex", "Kai")[i % 3], "text": t} for i, t in enumerate(MESSAGES)]
+    turns = cli.parse(str(_write(tmp_path / "three.jsonl", few)))
+    assert {t["conversation"] for t in turns} == {None}  # three people talking: one conversation

@@ -10,14 +10,16 @@ Two kinds of file that other tools write are read too:
   the CSV reader's names) when the first line has no ``speaker``; and, when a
   speaker is named, another name for the words (``utterance``, ``message``,
   ``content``…), as chat datasets write them.
-* **A list of separate messages**: lines with a ``text`` and no speaker at all
-  (each by an unnamed writer), or lines that all have one speaker and no
-  ``time`` or ``conversation`` key at all (cyclemap's own files write those
-  keys, as null, and stay one chat). Nobody answers anybody there and no
-  clock orders them, so the turns before a message are not its context: each
-  message is read as a conversation of its own (a warning says so). A move
-  read from turns that were never a conversation would be invented, and a
-  danger sign carried over from an unrelated message would be a false alarm.
+* **A list of separate messages**: lines with no ``time`` or ``conversation``
+  key at all (cyclemap's own files write those keys, as null, and stay one
+  chat) whose speakers are one, none named (an "unnamed" writer), or six and
+  more. Nobody answers anybody in one writer's list, and six or more people
+  talking with no clock and no conversation named is a list gathered from
+  many people, not one couple's talk. The turns before a message are not its
+  context there, so each message is read as a conversation of its own (a
+  warning says so): a move read from turns that were never a conversation
+  would be invented, and a danger sign carried over from an unrelated
+  message would be a false alarm.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from .table import COLUMNS
 
 #: The writer of a list of messages that names nobody.
 UNNAMED = "unnamed"
+#: Unanswered lines by this many speakers or more are a list of messages, not one conversation.
+MANY_WRITERS = 6
 #: Keys that make a speaker-less line a transcript segment (it needs a speaker), not a message.
 _SEGMENT_KEYS = ("start", "end", "start_time", "end_time")
 #: Keys of structured server logs (python-json-logger, bunyan, pino, logstash): their "name"/"user" and
@@ -146,9 +150,9 @@ def read_lines(source: Source, options: ReadOptions) -> Iterator[tuple[int, Turn
                                hint="give every line a speaker, null for system lines")
         turn = _turn(source, number, data, key, words)
         if separate is None:
-            separate = unanswered(data) and _one_writer_list(source, key, words)
+            separate = unanswered(data) and _message_list(source, key, words)
             if separate:
-                options.warn(f"{source.label}: one writer, no times and no conversations: "
+                options.warn(f"{source.label}: no times, no conversations and one writer or many: "
                              "each line is read as a separate message")
         if separate:
             turn = replace(turn, conversation=f"message-{turn.id}")
@@ -165,11 +169,12 @@ def unanswered(data: dict) -> bool:
     return not any(key in data for key in _ORDER_KEYS)
 
 
-def _one_writer_list(source: Source, key: str | None, words: str) -> bool:
-    """Whether the file is two or more unanswered lines by one speaker (or none named).
+def _message_list(source: Source, key: str | None, words: str) -> bool:
+    """Whether the file is two or more unanswered lines by one speaker (or none named), or by
+    so many speakers that they cannot be one couple's or family's talk (:func:`separate_writers`).
 
-    Read ahead once, stopping at the first line that breaks the rule, so a list of a million
-    messages streams instead of being held until its end shows it was one."""
+    Read ahead once (to the end where speakers vary, else stopping at the first line that breaks
+    the rule), so a list of a million messages streams instead of being held until its end."""
     speakers: set[str] = set()
     lines = 0
     try:
@@ -180,11 +185,16 @@ def _one_writer_list(source: Source, key: str | None, words: str) -> bool:
             if refused or not unanswered(data):
                 return False  # a line the reading refuses (its error comes alone), or an ordered one
             speaker = data[key] if key else UNNAMED
-            if speaker is not None:
+            if speaker is not None and len(speakers) < MANY_WRITERS:
                 speakers.add(str(speaker))
-                if len(speakers) > 1:
-                    return False
             lines += 1
     except CyclemapError:
         return False  # the reading itself names the broken line
-    return lines > 1
+    return lines > 1 and separate_writers(len(speakers))
+
+
+def separate_writers(count: int) -> bool:
+    """Whether unanswered lines (no time, no conversation) by ``count`` speakers are separate messages:
+    one writer's (nobody answers), or :data:`MANY_WRITERS` or more (a list gathered from many people;
+    a conversation of that many, with no clock and no name, is no one's chat export)."""
+    return count <= 1 or count >= MANY_WRITERS
