@@ -125,3 +125,10 @@ def test_many_writers_without_a_clock_are_separate_messages(tmp_path, cli):
     few = [{"speaker": ("Sam", "Alex", "Kai")[i % 3], "text": t} for i, t in enumerate(MESSAGES)]
     turns = cli.parse(str(_write(tmp_path / "three.jsonl", few)))
     assert {t["conversation"] for t in turns} == {None}  # three people talking: one conversation
+
+
+def test_messages_with_repeated_ids_stay_apart(tmp_path, cli):
+    """A list's own ids may repeat (or all be 1): each line is still its own conversation."""
+    rows = [{"id": 1, "text": t} for t in MESSAGES]
+    turns = cli.parse(str(_write(tmp_path / "ids.jsonl", rows)))
+    assert len({t["conversation"] for t in turns}) == len(MESSAGES)

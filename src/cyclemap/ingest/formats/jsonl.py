@@ -155,7 +155,7 @@ def read_lines(source: Source, options: ReadOptions) -> Iterator[tuple[int, Turn
                 options.warn(f"{source.label}: no times, no conversations and one writer or many: "
                              "each line is read as a separate message")
         if separate:
-            turn = replace(turn, conversation=f"message-{turn.id}")
+            turn = replace(turn, conversation=f"message-{number}")
         yield number, turn, data
 
 
