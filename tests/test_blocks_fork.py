@@ -65,3 +65,24 @@ def test_a_forked_helper_is_chosen_only_where_it_is_safe(monkeypatch) -> None:  
         assert chosen == ("fork" if threading.active_count() == 1 else "spawn")
     else:
         assert chosen == "spawn"
+
+
+def test_the_command_in_two_processes_writes_what_one_writes(tmp_path) -> None:  # noqa: ANN001
+    """The real command (a fresh process with one thread: on Linux its helper is forked) against one process.
+    The in-process test above skips the fork where the test run has other threads; this one never does."""
+    import json
+    import os
+    import subprocess
+
+    path = tmp_path / "chat.jsonl"
+    pairs = _chat(7000, None, seed=21)
+    path.write_text("".join(json.dumps(turn.to_json()) + "\n" for turn, _ in pairs), encoding="utf-8")
+    outputs = []
+    for processes in ("2", "1"):
+        env = {**os.environ, "CYCLEMAP_HOME": str(tmp_path / f"home{processes}"), "CYCLEMAP_PROCESSES": processes}
+        done = subprocess.run([sys.executable, "-m", "cyclemap", "classify", str(path), "--fast", "--no-cache"],
+                              capture_output=True, text=True, env=env, timeout=600, check=False)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count("\n") == 7000
