@@ -42,10 +42,10 @@ UNNAMED = "unnamed"
 MANY_WRITERS = 6
 #: Keys that make a speaker-less line a transcript segment (it needs a speaker), not a message.
 _SEGMENT_KEYS = ("start", "end", "start_time", "end_time")
-#: Keys of structured server logs (python-json-logger, bunyan, pino, logstash): their "name"/"user" and
-#: "message" are a logger and an event, not a speaker and words.
 #: Keys that order or group lines, under cyclemap's names and other tools' (a "timestamp" is a clock too).
 _ORDER_KEYS = (*COLUMNS["time"], *COLUMNS["conversation"])
+#: Keys of structured server logs (python-json-logger, bunyan, pino, logstash): their "name"/"user" and
+#: "message" are a logger and an event, not a speaker and words.
 _LOG_KEYS = ("level", "levelname", "severity", "loglevel", "log_level", "hostname", "pid", "logger",
              "logger_name", "@timestamp", "@version")
 
