@@ -8,7 +8,8 @@ bench/classify_speed.py times (same generator, same seed) through the real comma
 and on two (CYCLEMAP_PROCESSES=1 and 2: the two-process path is only taken under the command), and
 in this process on every file under tests/fixtures, corpus/safety/*.jsonl, the corpus train, dev
 and test splits and corpus/heldout/*.jsonl. ``--default`` runs the default model instead (on the
-files only, and a 20,000-turn chat). The blind sets (corpus/blind, corpus/report3) are never read.
+files only, and a 20,000-turn chat, in this process): the check for the default mode's speed work too.
+The blind sets (corpus/blind, corpus/report3) are never read.
 """
 
 from __future__ import annotations

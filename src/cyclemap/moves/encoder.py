@@ -100,7 +100,7 @@ class TurnEncoder:
         # ONNX Runtime's threads split each batch's matrices; by default a thread that finishes early
         # spins until the next piece of work comes, which cost a third of the CPU time (more when other
         # programs share the cores). Waiting asleep instead changes no number: the work is split the
-        # same way (bench/default_identity.py compares every output byte).
+        # same way (bench/fast_identity.py --default compares every output byte).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         self.session = onnxruntime.InferenceSession(
