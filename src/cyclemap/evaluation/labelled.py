@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..codebook import LabelError, check_label
 from ..errors import InputError
-from ..ingest.formats.jsonl import separate_writers, unanswered
+from ..ingest.message_list import is_message_list, separate, unanswered
 from ..ingest.source import Source
 from ..model import Turn
 
@@ -84,9 +84,9 @@ def read_labelled(path: str | Path) -> list[LabelledTurn]:
         rows.append(LabelledTurn(turn, data["move"], cue, tuple(safety), hard_negative, number))
     if not rows:
         raise InputError(path, "no labelled turns in the file")
-    if not ordered and len(rows) > 1 and separate_writers(len({row.turn.speaker for row in rows} - {None})):
+    if is_message_list(len(rows), len({row.turn.speaker for row in rows} - {None}), ordered):
         # separate messages (one writer's, or many people's), read as 'classify' reads them: each line a dialogue
-        rows = [replace(row, turn=replace(row.turn, conversation=f"message-{row.line}")) for row in rows]
+        rows = [replace(row, turn=separate(row.turn, row.line)) for row in rows]
     return rows
 
 

@@ -68,8 +68,28 @@ def _discard(path: Path) -> None:
         pass
 
 
-def _quiet_options() -> ReadOptions:
-    return ReadOptions(warn=lambda _message: None)
+class ImportWarnings:
+    """What the readers had to guess while reading an upload ("each row is read as a separate
+    message"), for the import's page: each once, the upload's path written as the file's name.
+
+    Readers' warnings name the file and how it was read, never a message's words, and never hold a
+    traceback; they are cut to one short line each, and a few at most are kept."""
+
+    LIMIT = 5
+    LENGTH = 300
+
+    def __init__(self, path: Path, filename: str) -> None:
+        self.path, self.filename = str(path), filename
+        self.lines: list[str] = []
+
+    def __call__(self, message: str) -> None:
+        line = " ".join(message.replace(self.path, self.filename).split())[: self.LENGTH]
+        if line and line not in self.lines and len(self.lines) < self.LIMIT:
+            self.lines.append(line)
+
+    def text(self) -> str | None:
+        """The warnings, one a line, as the import's message; None when the reading guessed nothing."""
+        return "\n".join(self.lines) or None
 
 
 class ImportRunner:
@@ -132,7 +152,8 @@ class ImportRunner:
                 relationship = db.get(Relationship, job.relationship_id)
                 country = relationship.country if relationship else None
             self._set(import_id, status="running")  # total 0: still counting the messages
-            total = sum(1 for _ in input_turns(path, "auto", _quiet_options()))
+            warnings = ImportWarnings(path, job.filename)
+            total = sum(1 for _ in input_turns(path, "auto", ReadOptions(warn=warnings)))
             if total == 0:
                 raise CyclemapError("the file holds no messages")
             self._set(import_id, status="running", total=total, done=0)
@@ -144,7 +165,7 @@ class ImportRunner:
                     self._set(import_id, done=min(seen[0], total))
 
             collect = _Collect(import_id)
-            rows = classify_stream(input_turns(path, "auto", _quiet_options()), _labeller(total), progress=progress)
+            rows = classify_stream(input_turns(path, "auto", ReadOptions(warn=warnings)), _labeller(total), progress=progress)
             document = analyze_rows(collect.watch(rows), permutations=PERMUTATIONS, country=country)
             document = with_emoji_count(document, lambda: (Turn.from_json(row["data"]) for row in collect.rows))
             document["source"].update(file=job.filename)
@@ -155,7 +176,7 @@ class ImportRunner:
                 db.execute(update(ImportJob).where(ImportJob.id == import_id).values(
                     status="done", done=total, document=document, summary=summary_of(document),
                     flagged=bool(document["safety"]["flagged"]),
-                    finished_at=now(), message=None,
+                    finished_at=now(), message=warnings.text(),  # a finished import's message: how it was read
                 ))
             log.info("import %s done: %s turns", import_id, total)
             if self.warm is not None:

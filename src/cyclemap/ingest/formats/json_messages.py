@@ -22,7 +22,14 @@ What the reader decides:
 * **The owner.** A message marked ``is_from_me`` (``from_me``, ``isFromMe``
   …) is ``--owner``'s when given.
 * **Kinds.** A ``kind``/``type`` naming a turn kind or another tool's word
-  for one ("image", "system" …) is used; anything else is a message.
+  for one ("image", "system" …) is used; anything else is a message. A message
+  without words that carried ``attachments`` (``files``, ``photos`` …) is media,
+  named by its first file.
+* **Conversations.** A message's ``chat``/``conversation``/``thread`` (or ``chat_id``,
+  ``chat_jid``…) names its conversation, so a dump of several chats stays several.
+* **Lists of separate messages** (no time, no conversation; one writer, nobody named or many,
+  e.g. a dataset's ``[{"text": …, "label": …}]``) read each item as a conversation of its own,
+  with a warning (:mod:`..message_list`).
 * **Order** is as written.
 
 Apps with their own layout (Telegram, Messenger, Discord, Slack, Google
@@ -39,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from ...model import Turn, turn_kind
+from .. import message_list
 from ..registry import Reader, Sample, register
 from ..source import ReadOptions, Source, strip_marks
 from .table import COLUMNS, date_order, parse_time
@@ -46,8 +54,11 @@ from .table import COLUMNS, date_order, parse_time
 _KEYS: dict[str, tuple[str, ...]] = {
     **COLUMNS,
     # A display name before an account id ("sender": "+1555…", "sender_name": "John").
-    "speaker": ("sender_name", "author_name", "display_name", "from_name", *COLUMNS["speaker"]),
+    # Last, an account number when nothing names the person (Telethon's messages: "sender_id": 10).
+    "speaker": ("sender_name", "author_name", "display_name", "from_name", *COLUMNS["speaker"], "sender_id", "from_id"),
     "time": (*COLUMNS["time"], "ts", "sent_at", "created", "time_sent", "sent_time"),
+    # A dump of several chats names each message's chat (an iMessage database's "chat", a bridge's "chat_jid").
+    "conversation": (*COLUMNS["conversation"], "chat_id", "thread_id", "chat_jid"),
 }
 # Exports of one's own phone mark the owner's messages instead of naming them.
 _FROM_ME = ("is_from_me", "from_me", "isFromMe", "fromMe", "is_me", "outgoing")
@@ -96,6 +107,42 @@ def _looks_like_message(item: Any) -> bool:
     return isinstance(item, dict) and _name(_field(item, "speaker")) is not None and _text(_field(item, "text")) is not None
 
 
+# Where chat tools' dumps list what a message carried besides words (Discord's "attachments" …).
+_ATTACHMENT_KEYS = ("attachments", "files", "photos", "videos", "media", "stickers", "audio_files")
+
+
+def _attachment(item: dict[str, Any]) -> str | None:
+    """The file name of the first thing a message carried (``""`` when unnamed), or None if nothing."""
+    for key in _ATTACHMENT_KEYS:
+        found = item.get(key)
+        if isinstance(found, list) and found:
+            first = found[0]
+            where = next((first[k] for k in ("filename", "fileName", "name", "url", "uri")
+                          if isinstance(first, dict) and isinstance(first.get(k), str)), "")
+            return where.rsplit("/", 1)[-1].split("?", 1)[0]
+    return None
+
+
+def _unnamed_message(item: Any) -> bool:
+    """An item of a list that names nobody: its words under "text", no log or segment keys."""
+    if not isinstance(item, dict):
+        return False
+    words = message_list.speakerless_text(item)
+    return words is not None and _text(item[words]) is not None
+
+
+def _message_list(items: list[Any], unnamed: bool, examples: bool = False) -> bool:
+    """Whether the items are separate messages (:func:`.message_list.is_message_list`): none has a
+    time or a conversation, and one writer, nobody named, or many wrote them, or each is a labelled
+    example (``examples``)."""
+    messages = [item for item in items if isinstance(item, dict)]
+    ordered = any(not message_list.unanswered({key.lower(): value for key, value in item.items()},
+                                                (*_KEYS["time"], *_KEYS["conversation"]))
+                  for item in messages)
+    speakers = set() if unnamed else {name for item in messages if (name := _name(_field(item, "speaker")))}
+    return message_list.is_message_list(len(messages), len(speakers), ordered, examples)
+
+
 def _time(value: Any, dayfirst: bool) -> datetime | None:
     if isinstance(value, bool) or value is None or value == "":
         return None
@@ -114,11 +161,16 @@ def _turns(source: Source, options: ReadOptions) -> Iterator[Turn]:
     items = _list(source.load_json())
     if items is None:
         raise source.error("no list of messages in this JSON document")
-    if not any(_looks_like_message(item) for item in items[:20]):
+    unnamed = not any(_looks_like_message(item) for item in items[:20])
+    if unnamed and not any(_unnamed_message(item) for item in items[:20]):
         raise source.error(
             "these JSON objects name no sender and text",
             hint="each message needs a sender (e.g. 'sender', 'author', 'from') and its words ('text', 'message')",
         )
+    examples = all(message_list.labelled(item) for item in items if isinstance(item, dict))
+    separate = _message_list(items, unnamed, examples)
+    if separate:
+        options.warn(message_list.warning(source.label, "item", examples))
     dayfirst = options.dayfirst
     if dayfirst is None:
         dayfirst = date_order(v for item in items[:5000] if isinstance(item, dict)
@@ -127,8 +179,12 @@ def _turns(source: Source, options: ReadOptions) -> Iterator[Turn]:
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             raise source.error(f"message {index} is not a JSON object")
-        text = _text(_field(item, "text"))
-        speaker = _name(_field(item, "speaker"))
+        if unnamed:  # a list of messages that names nobody: every item's "text" is an unnamed writer's
+            words = message_list.speakerless_text(item)
+            text = _text(item[words]) if words else None
+            speaker = message_list.UNNAMED if text is not None else None
+        else:
+            text, speaker = _text(_field(item, "text")), _name(_field(item, "speaker"))
         if text is None and speaker is None:
             continue  # not a message (a date divider, a placeholder object)
         try:
@@ -140,10 +196,15 @@ def _turns(source: Source, options: ReadOptions) -> Iterator[Turn]:
             speaker = options.owner or speaker or "Me"
         if speaker is None and kind == "message":
             kind = "system"
+        elif not text and kind == "message" and (attached := _attachment(item)) is not None:
+            text, kind = attached, "media"  # a picture or a file sent without words
         count += 1
         raw_id = _field(item, "id")
         turn_id = str(raw_id) if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else str(count)
-        yield Turn(turn_id, time, speaker, text or "", kind)
+        thread = _field(item, "conversation")
+        conversation = str(thread) if isinstance(thread, (str, int)) and not isinstance(thread, bool) else None
+        turn = Turn(turn_id, time, speaker, text or "", kind, conversation=conversation)
+        yield message_list.separate(turn, index) if separate else turn
     if count == 0:
         raise source.error("no messages in this JSON document")
 
@@ -165,7 +226,9 @@ class JsonMessagesReader(Reader):
             first, _ = json.JSONDecoder().raw_decode(text, found.end() - 1)
         except (json.JSONDecodeError, RecursionError):
             return 0.0
-        return 0.5 if _looks_like_message(first) else 0.0
+        if _looks_like_message(first):
+            return 0.5
+        return 0.35 if _unnamed_message(first) else 0.0  # messages that name nobody: other readers come first
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:
         return _turns(Source(path), options)

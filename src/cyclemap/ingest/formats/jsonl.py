@@ -4,7 +4,7 @@ One object per line with at least ``speaker`` and ``text``; optional ``time``
 (ISO 8601), ``id``, ``kind``, ``reply_to`` and ``conversation``. Other keys
 (for instance ``move`` from a coder) are ignored by the reader.
 
-Two kinds of file that other tools write are read too:
+Three kinds of file that other tools write are read too:
 
 * **Another name for the speaker** (``sender``, ``author``, ``from``, ``user``…,
   the CSV reader's names) when the first line has no ``speaker``; and, when a
@@ -19,41 +19,53 @@ Two kinds of file that other tools write are read too:
   context there, so each message is read as a conversation of its own (a
   warning says so): a move read from turns that were never a conversation
   would be invented, and a danger sign carried over from an unrelated
-  message would be a false alarm.
+  message would be a false alarm (the rule is :mod:`..message_list`'s, shared
+  with the CSV and JSON readers).
+* **A chat model's lines** (``{"role", "content"}``, or ``{"messages": […]}``
+  per line): :mod:`.chat_model`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
 from ...errors import CyclemapError
 from ...model import Turn
 from ..registry import Reader, Sample, register
+from ..message_list import (
+    LOG_KEYS,
+    MANY_WRITERS,
+    SEGMENT_KEYS,
+    UNNAMED,
+    is_message_list,
+    labelled,
+    separate as separate_turn,
+    separate_writers,
+    unanswered,
+    warning,
+)
 from ..source import ReadOptions, Source, first_json_object
+from . import chat_model
 from .table import COLUMNS
 
-#: The writer of a list of messages that names nobody.
-UNNAMED = "unnamed"
-#: Unanswered lines by this many speakers or more are a list of messages, not one conversation.
-MANY_WRITERS = 6
-#: Keys that make a speaker-less line a transcript segment (it needs a speaker), not a message.
-_SEGMENT_KEYS = ("start", "end", "start_time", "end_time")
-#: Keys that order or group lines, under cyclemap's names and other tools' (a "timestamp" is a clock too).
-_ORDER_KEYS = (*COLUMNS["time"], *COLUMNS["conversation"])
-#: Keys of structured server logs (python-json-logger, bunyan, pino, logstash): their "name"/"user" and
-#: "message" are a logger and an event, not a speaker and words.
-_LOG_KEYS = ("level", "levelname", "severity", "loglevel", "log_level", "hostname", "pid", "logger",
-             "logger_name", "@timestamp", "@version")
+# The rule for lists of separate messages is shared with the CSV and JSON readers (re-exported here).
+__all__ = ["MANY_WRITERS", "UNNAMED", "JsonLinesReader", "read_lines", "separate_writers", "unanswered"]
 
 
 def _long_first_line(sample: Sample) -> bool:
-    """A first line cut off by the sniffing limit that opens like a turn object."""
+    """A first line cut off by the sniffing limit that opens like a turn object, or like a chat
+    model's conversation (a long ShareGPT line)."""
     head = sample.text.lstrip()
-    return "\n" not in head and head.startswith("{") and '"speaker"' in head and '"text"' in head
+    if "\n" in head or not head.startswith("{"):
+        return False
+    if '"speaker"' in head and '"text"' in head:
+        return True
+    return re.match(r'\{\s*(?:"[^"]{1,40}"\s*:\s*(?:"[^"]{0,200}"|\d+)\s*,\s*)?"(?:messages|conversations|turns)"'
+                    r'\s*:\s*\[\s*\{\s*"(?:role|from)"', head) is not None
 
 
 @register
@@ -71,16 +83,18 @@ class JsonLinesReader(Reader):
             return 0.6  # a first message longer than the sniffed head: judge by its keys
         if not first:
             return 0.0
+        if chat_model.is_chat_line(first):
+            return 0.6  # a chat model's messages ({"role", "content"}) or conversations ({"messages": […]})
         if "speaker" in first and "text" in first:
             return 0.8  # cyclemap's own lines; a text that is not a string is named when the line is read
-        if _text_key(first) is None or any(key in first for key in _LOG_KEYS):
+        if _text_key(first) is None or any(key in first for key in LOG_KEYS):
             return 0.0
         # ConvoKit's utterances.jsonl also has "text"; it names the speaker "user" (its reader scores higher).
         if "speaker" in first:
             return 0.8
         if _speaker_key(first):
             return 0.5
-        if not any(key in first for key in _SEGMENT_KEYS):
+        if not any(key in first for key in SEGMENT_KEYS):
             return 0.35  # messages that name nobody; other readers of text-bearing lines come first
         return 0.0
 
@@ -139,6 +153,9 @@ def read_lines(source: Source, options: ReadOptions) -> Iterator[tuple[int, Turn
     first = 0
     for number, data in source.iter_objects():
         if not first:
+            if chat_model.is_chat_line(data):
+                yield from chat_model.read_chat_lines(source, options)
+                return
             first = number
             if "speaker" not in data and "text" in data:
                 key = _speaker_key(data)
@@ -150,51 +167,37 @@ def read_lines(source: Source, options: ReadOptions) -> Iterator[tuple[int, Turn
                                hint="give every line a speaker, null for system lines")
         turn = _turn(source, number, data, key, words)
         if separate is None:
-            separate = unanswered(data) and _message_list(source, key, words)
+            separate, examples = _message_list(source, key, words) if unanswered(data) else (False, False)
             if separate:
-                options.warn(f"{source.label}: no times, no conversations and one writer or many: "
-                             "each line is read as a separate message")
+                options.warn(warning(source.label, all_labelled=examples))
         if separate:
-            turn = replace(turn, conversation=f"message-{number}")
+            turn = separate_turn(turn, number)
         yield number, turn, data
 
 
-def unanswered(data: dict) -> bool:
-    """A line with no ``time`` or ``conversation`` key (under any tool's name) and no offset:
-    nothing orders or groups it.
-
-    Keys absent, not null: what 'cyclemap parse' writes ("conversation": null) stays one chat."""
-    if data.get("offset") is not None:
-        return False
-    return not any(key in data for key in _ORDER_KEYS)
-
-
-def _message_list(source: Source, key: str | None, words: str) -> bool:
-    """Whether the file is two or more unanswered lines by one speaker (or none named), or by
-    so many speakers that they cannot be one couple's or family's talk (:func:`separate_writers`).
+def _message_list(source: Source, key: str | None, words: str) -> tuple[bool, bool]:
+    """Whether the file is two or more unanswered lines by one speaker (or none named), by
+    so many speakers that they cannot be one couple's or family's talk (:func:`separate_writers`),
+    or all labelled examples of a data set; and whether they are all labelled (for the warning).
 
     Read ahead once (to the end where speakers vary, else stopping at the first line that breaks
     the rule), so a list of a million messages streams instead of being held until its end."""
     speakers: set[str] = set()
     lines = 0
+    examples = True  # every line a labelled example so far
     try:
         for _, data in source.iter_objects():
             # keyed like the first line: its speaker key present, or (a list naming nobody) no speaker key at all
             keyed = key in data if key else not ("speaker" in data or _speaker_key(data) is not None)
             refused = words not in data or not keyed
             if refused or not unanswered(data):
-                return False  # a line the reading refuses (its error comes alone), or an ordered one
+                return False, False  # a line the reading refuses (its error comes alone), or an ordered one
             speaker = data[key] if key else UNNAMED
             if speaker is not None and len(speakers) < MANY_WRITERS:
                 speakers.add(str(speaker))
+            examples = examples and labelled(data)
             lines += 1
     except CyclemapError:
-        return False  # the reading itself names the broken line
-    return lines > 1 and separate_writers(len(speakers))
+        return False, False  # the reading itself names the broken line
+    return is_message_list(lines, len(speakers), ordered=False, all_labelled=examples), examples
 
-
-def separate_writers(count: int) -> bool:
-    """Whether unanswered lines (no time, no conversation) by ``count`` speakers are separate messages:
-    one writer's (nobody answers), or :data:`MANY_WRITERS` or more (a list gathered from many people;
-    a conversation of that many, with no clock and no name, is no one's chat export)."""
-    return count <= 1 or count >= MANY_WRITERS

@@ -16,7 +16,8 @@ The app writes every conversation of the phone into one file::
 milliseconds since 1970 (UTC); ``readable_date`` the phone's local clock. A
 group MMS has ``address="+1…~+1…"`` and ``contact_name="Alex, Sam"``; its
 sender is the ``addr`` of type 137. The phone owner is only ever "me": the
-owner's name comes from ``--owner`` (default "Me"). Drafts are left out.
+owner's name comes from ``--owner`` (default "Me"). Drafts are left out, and so is a
+message repeated to the millisecond (merged backups hold some twice).
 
 Times: the UTC instant from ``date``, shown at the phone's own UTC offset when
 ``readable_date`` (English format, as the app writes by default) reveals it;
@@ -218,8 +219,8 @@ def _thread(element: ET.Element) -> tuple[str, ...]:
 
 def sms_message(element: ET.Element, owner: str) -> _Message | None:
     kind = element.get("type", "1")
-    if kind == _DRAFT:
-        return None
+    if kind == _DRAFT or not (element.get("address") or element.get("body")):
+        return None  # a draft, or an empty <sms/> (nobody, nothing said)
     sender = owner if kind in _SENT else _label(element)
     body = element.get("body") or ""
     return _Message(_thread(element), _label(element), _time(element), sender, body, "message")
@@ -279,6 +280,7 @@ def read_backup(source: Source, owner: str) -> list[_Message]:
     """Every message in the backup, streamed so that megabytes of MMS photos stay on disk."""
     parser = ET.XMLPullParser(events=("start", "end"))
     messages: list[_Message] = []
+    seen: set[tuple] = set()  # merged backups repeat messages: the same one twice is said once
     root: ET.Element | None = None
     for chunk in _safe_chunks(source):
         try:
@@ -294,7 +296,9 @@ def read_backup(source: Source, owner: str) -> list[_Message]:
                     )
             elif event == "end" and element.tag in ("sms", "mms"):
                 message = (sms_message if element.tag == "sms" else mms_message)(element, owner)
-                if message is not None:
+                key = None if message is None else (message.thread, message.time, message.speaker, message.text)
+                if message is not None and key not in seen:
+                    seen.add(key)
                     messages.append(message)
                 root.clear()  # forget what was read, MMS data and all
     try:

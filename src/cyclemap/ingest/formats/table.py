@@ -18,19 +18,12 @@ from typing import IO
 
 from ...errors import InputError
 from ...model import TURN_KINDS, Turn
+from .. import message_list
+from ..columns import COLUMNS
 from ..registry import Reader, Sample, register
 from ..source import MAX_LINE_BYTES, ReadOptions, Source
 from .english_months import ENGLISH_MONTHS
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "speaker": ("speaker", "author", "sender", "from", "name", "user", "participant", "sender_name"),
-    "text": ("text", "message", "content", "body", "utterance", "msg"),
-    "time": ("time", "timestamp", "date", "datetime", "sent", "created_at"),
-    "id": ("id", "message_id", "utterance_id"),
-    "kind": ("kind", "type"),
-    "reply_to": ("reply_to", "in_reply_to", "parent"),
-    "conversation": ("conversation", "conversation_id", "chat", "thread"),
-}
 FIELDS = ("id", "time", "speaker", "text", "kind", "reply_to", "conversation")
 
 # Phone exports (SMS apps' "Date,Time,Type,Number,Name,Message") give the day and the clock in two
@@ -155,6 +148,8 @@ class CsvReader(Reader):
         found = _columns(header)
         if "speaker" in found and "text" in found:
             return 0.85 if sample.suffix in (".csv", ".tsv") else 0.6
+        if "speaker" not in found and sample.suffix in (".csv", ".tsv") and message_list.speakerless_text(header):
+            return 0.35  # a sheet of messages that names nobody (a dataset of single messages)
         return 0.0
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:
@@ -171,7 +166,11 @@ class CsvReader(Reader):
             except StopIteration:
                 raise source.error("empty file; a header row with speaker and text columns is needed") from None
             found = _columns(header)
-            missing = [name for name in ("speaker", "text") if name not in found]
+            words = None if "speaker" in found else message_list.speakerless_text(header)
+            unnamed = words is not None
+            if words is not None:  # each row's words, and nobody named: an unnamed writer's messages
+                found["text"] = header.index(words)
+            missing = [name for name in ("speaker", "text") if name not in found and not unnamed]
             if missing:
                 raise source.error(
                     f"no {' or '.join(missing)} column in the header", line=1,
@@ -181,11 +180,19 @@ class CsvReader(Reader):
             direction = _direction_column(header, found)
             dayfirst = self._dayfirst(source, {**found, "time": day_column} if day_column is not None else found, options)
             owner = options.owner or "Me"
+            examples = message_list.labelled(header)  # a data set's sheet: a label on every row
+            separate = _message_list(source, found, unnamed, examples)
+            if separate:
+                options.warn(message_list.warning(source.label, "row", examples))
             count = 0
             for row in csv_rows(rows, source):
                 count += 1
                 try:
                     turn = self._turn(_joined(row, found, day_column), found, count, source, rows.line_num, dayfirst)
+                    if unnamed:
+                        turn.speaker = message_list.UNNAMED
+                    if separate:
+                        turn = message_list.separate(turn, rows.line_num)
                     if direction is not None and direction < len(row):
                         turn = _directed(turn, row[direction], owner)
                     yield turn
@@ -258,6 +265,30 @@ class CsvReader(Reader):
                 turn.id, turn.time.isoformat() if turn.time else "", turn.speaker or "", turn.text,
                 turn.kind, turn.reply_to or "", turn.conversation or "",
             ])
+
+
+def _message_list(source: Source, found: dict[str, int], unnamed: bool, examples: bool = False) -> bool:
+    """Whether the rows are separate messages (:func:`.message_list.is_message_list`): no time or
+    conversation column, and one writer, nobody named, many, or a label column (``examples``). A
+    first pass counts the rows and writers (up to six), so the turns still stream."""
+    if "time" in found or "conversation" in found:
+        return False
+    index = found.get("speaker")
+    speakers: set[str] = set()
+    count = 0
+    with source.text_stream() as stream:
+        head = stream.readline()
+        try:
+            for row in csv.reader(stream, _dialect(head)):
+                if not any(cell.strip() for cell in row):
+                    continue
+                count += 1
+                if not unnamed and index is not None and index < len(row) and row[index].strip():
+                    if len(speakers) < message_list.MANY_WRITERS:
+                        speakers.add(row[index])
+        except (csv.Error, UnicodeDecodeError):
+            return False  # the reading says what is wrong, with its line
+    return message_list.is_message_list(count, len(speakers), ordered=False, all_labelled=examples)
 
 
 def _day_column(header: list[str], found: dict[str, int]) -> int | None:

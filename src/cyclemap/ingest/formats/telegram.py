@@ -262,6 +262,8 @@ def describe_service(message: dict[str, Any]) -> str:
     actor = message.get("actor") or message.get("from")
     if isinstance(message.get("information_text"), str):
         return message["information_text"]
+    if not message.get("action") and isinstance(message.get("text"), str) and message["text"].strip():
+        return message["text"]  # no action named (a cut-down export): the event as its text says it
     action = str(message.get("action") or "service message")
     words = [str(actor)] if actor else []
     words.append(_ACTIONS.get(action, action.replace("_", " ")))

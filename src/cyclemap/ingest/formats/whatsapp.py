@@ -74,7 +74,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -241,6 +241,7 @@ class _OrderVote:
         self.decided: tuple[str, int] | None = None  # (order, line that showed it)
         self._last: dict[str, tuple[int, int, int]] = {}
         self.backwards = {"dmy": 0, "mdy": 0}
+        self.days = {"dmy": 0, "mdy": 0}  # days the dates move forward in all, read each way
 
     def add(self, a: str, b: str, c: str, line: int) -> None:
         first, second = int(a), int(b)
@@ -252,6 +253,8 @@ class _OrderVote:
             key = _ymd(a, b, c, order)
             if order in self._last and key < self._last[order]:
                 self.backwards[order] += 1
+            elif order in self._last and key != self._last[order]:
+                self.days[order] += _days_between(self._last[order], key)
             self._last[order] = key
 
     def attachment(self, a: str, b: str, c: str, body: str, line: int) -> None:
@@ -266,9 +269,27 @@ class _OrderVote:
 
     def by_sequence(self) -> str | None:
         dmy, mdy = self.backwards["dmy"], self.backwards["mdy"]
-        if dmy == mdy:
-            return None
-        return "dmy" if dmy < mdy else "mdy"
+        if dmy != mdy:
+            return "dmy" if dmy < mdy else "mdy"
+        # Neither runs backwards: a chat moves from one day to the next far more often than from one
+        # month to the next on the same day ("12/01/25" then "12/02/25": 1 to 2 December, not January
+        # to February). Only a clear difference decides: a month's more travel, four times the other's.
+        near, far = sorted(self.days.values())
+        if far - near >= _MONTH_OF_DAYS and far >= 4 * near:
+            return "dmy" if self.days["dmy"] == near else "mdy"
+        return None
+
+
+#: How much further one reading of a chat's dates must travel before the nearer reading is taken.
+_MONTH_OF_DAYS = 28
+
+
+def _days_between(earlier: tuple[int, int, int], later: tuple[int, int, int]) -> int:
+    """Days from one (year, month, day) to a later one; a date no calendar has counts as a month."""
+    try:
+        return (date(*later) - date(*earlier)).days
+    except ValueError:
+        return _MONTH_OF_DAYS
 
 
 def _plan(source: Source, options: ReadOptions) -> _Plan:
