@@ -24,6 +24,12 @@ that cry wolf ("I'm parked outside your work, no rush"); the encoder was fine-tu
 messages. Turns with earlier turns keep the move model's reading: their danger is often carried by the
 context, which the encoder does not see (``bench/safety_veto.py``).
 
+It also **supports possible families** (S9): a *possible* family of the lexicon raises its flag only with a
+model's support, and on a single message the move model's flag outputs are low; on a turn left unflagged, a
+possible family's flag is raised (a possible sign, with the family's words as evidence) when the encoder reads
+that flag at ``support.possible`` or more. Such a turn already passes the gate (the lexicon matched), so this
+reads nothing more.
+
 Dynamic int8 quantizes a batch's activations together, so a probability can move by a few hundredths
 with the messages read beside it (as the move model's encoder does); the bars leave room for that.
 """
@@ -195,12 +201,19 @@ def add_findings(items: Sequence[tuple[str, Sequence[float] | None]], screened: 
             if float(row.max()) < veto_bar:
                 out[i] = ((), ())
     probabilities = model.probabilities([items[i][0] for i in chosen]) if chosen else []
+    support = float(config.get("support", {}).get("possible", 1.01))
     for i, row in zip(chosen, probabilities, strict=True):
-        found = [(flag, float(p)) for flag, p in zip(FLAGS, row, strict=True) if p >= model.bars[flag]]
+        found = {flag: Evidence(f"safety: {flag} (possible)", f"the meaning of the whole message, read by the safety "
+                                f"encoder ({p:.2f})") for flag, p in zip(FLAGS, row, strict=True) if p >= model.bars[flag]}
+        if support <= 1.0:
+            # A possible family waits for a model's support; on a single message the move model reads low, and
+            # the encoder, fine-tuned on single messages, is the better judge (S9, bench/safety_support.py).
+            for hit in scan(items[i][0])[0]:
+                if hit.level == "possible" and hit.flag not in found and float(row[FLAGS.index(hit.flag)]) >= support:
+                    found[hit.flag] = Evidence(f"safety: {hit.flag} (possible)", hit.text, hit.start, hit.end)
         if found:
-            out[i] = (tuple(f for f, _ in found),
-                      tuple(Evidence(f"safety: {f} (possible)", f"the meaning of the whole message, read by the safety "
-                                     f"encoder ({p:.2f})") for f, p in found))
+            flags = tuple(f for f in FLAGS if f in found)
+            out[i] = (flags, tuple(found[f] for f in flags))
     return out
 
 
