@@ -17,7 +17,8 @@ def test_whatsapp_view_once_null_is_media_and_the_timer_notice_is_no_ones_messag
     got = rows(cli, FIXTURES / "whatsapp" / "quirks" / "android_view_once_null.txt")
     assert got[2][1:3] == ("Kai", "media")  # "null": a view-once photo, not the word "null"
     assert got[4][1:3] == (None, "system")  # "Kai: Kai updated the message timer …"
-    assert [speaker for _, speaker, kind, _ in got if kind == "message"] == ["Robin", "Robin", "Robin"]
+    # Kai's photo caption "look what I found" is Kai's words (eighth survey)
+    assert [speaker for _, speaker, kind, _ in got if kind == "message"] == ["Robin", "Kai", "Robin", "Robin"]
 
 
 def test_whatsapp_unmarked_ios_events_under_the_people_they_concern_are_system_lines(cli):

@@ -401,7 +401,7 @@ def test_whatsapp_web_export_with_untimed_notices_and_same_line_captions(cli):
     assert [(speaker, kind, text) for _, speaker, kind, text in got] == [
         (None, "system", "Robin added Kai"),  # "[…] - Robin added Kai"
         ("Robin", "message", "can you call me when you're out?"),
-        ("You", "media", "<image omitted> the queue at the pharmacy"),
+        ("You", "message", "the queue at the pharmacy"),  # a caption: words to read
         ("You", "message", "Pharmacy closes at 10 tonight"),  # "[Forwarded] " is the app's note
         ("Robin", "media", "Poll: Dinner?\n    - Thai place\n    - Cook at home"),
         ("Robin", "media", "Location: 52.37, 4.89 - https://maps.google.com/?q=52.37,4.89"),

@@ -252,3 +252,22 @@ def test_a_chat_model_conversation_longer_than_the_sniffed_head_is_still_found(c
                                                                {"from": "gpt", "value": "sorry"}]}])
     got = [(t["speaker"], len(t["text"])) for t in cli.parse(str(path))]
     assert got == [("human", len(long)), ("gpt", 5)]
+
+
+@pytest.mark.parametrize("name", ["coded.jsonl", "coded.csv"])
+def test_a_therapy_transcript_coded_by_the_codebook_stays_one_conversation(cli, tmp_path, name):
+    # Three people (a therapist and a couple), each turn coded with the codebook's moves: a coded
+    # conversation, not a data set of examples; reading it apart would take every turn's context away.
+    coded = [("Therapist", "what happens when Sam goes quiet?", "neutral"),
+             ("Alex", "I keep asking and asking, why won't you answer", "pursue"),
+             ("Sam", "I just shut down, I don't want to talk about it", "withdraw")]
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        path.write_text("speaker,text,label\n" + "".join(f'{s},"{t}",{label}\n' for s, t, label in coded),
+                        encoding="utf-8")
+    else:
+        _lines(path, [{"speaker": s, "text": t, "label": label} for s, t, label in coded])
+    result = cli("parse", str(path))
+    assert result.exit_code == 0 and SEPARATE not in result.stderr
+    turns = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(turns) == 3 and len({t["conversation"] for t in turns}) == 1

@@ -153,7 +153,8 @@ def test_a_message_that_names_an_attached_file_mid_sentence_is_still_a_message(c
         encoding="utf-8",
     )
     got = cli.parse(str(path))
-    assert [(t["speaker"], t["kind"]) for t in got] == [("Robin", "message"), ("Robin", "media"), ("Kai", "message")]
+    assert [(t["speaker"], t["kind"]) for t in got] == [("Robin", "message"), ("Robin", "message"), ("Kai", "message")]
+    assert got[1]["text"] == "the queue at the pharmacy"  # the picture's caption, without its placeholder
 
 
 # --- wechat.py: a message that only holds the word "patted" / "拍了拍" is someone's words, not a notice -------

@@ -60,7 +60,7 @@ EXPECTED = {
         ("2023-03-12T21:09:00", "Alex", "message", "I was driving\nI'll call now\n\npromise"),
         ("2023-03-12T21:10:00", "+44 7700 900123", "message", "hi both \U0001f44b"),
         ("2023-03-13T08:15:00", "Sam", "media", "<Media omitted>"),
-        ("2023-03-13T08:16:00", "Alex", "media", "IMG-20230313-WA0001.jpg (file attached)\nlook at this"),
+        ("2023-03-13T08:16:00", "Alex", "message", "look at this"),  # a caption: words to read
         ("2023-03-13T08:17:00", "Alex", "system", "This message was deleted"),
         ("2023-03-13T08:18:00", "Sam", "system", "You deleted this message"),
         ("2023-03-13T08:20:00", None, "system", 'Sam changed the subject from "Us & Co" to "Re: us"'),

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..codebook import LabelError, check_label
 from ..errors import InputError
-from ..ingest.message_list import is_message_list, separate, unanswered
+from ..ingest.message_list import is_message_list, labelled, separate, unanswered
 from ..ingest.source import Source
 from ..model import Turn
 
@@ -40,7 +40,17 @@ class LabelledTurn:
 
 
 def _objects(path: Path) -> Iterator[tuple[int, dict]]:
-    return Source(path).iter_objects()
+    source = Source(path)
+    try:
+        with source.text_stream() as stream:
+            head = stream.read(4096).lstrip("\ufeff \t\r\n")
+    except (OSError, UnicodeDecodeError):
+        head = ""  # the reading below names what is wrong, with its line
+    if head and not head.startswith("{"):
+        # a CSV sheet or a JSON list, which 'parse' and 'classify' read: say what eval needs, not "broken JSON"
+        raise InputError(path, "eval reads JSON Lines: one object per line with 'text' and 'move'", line=1,
+                         hint="a CSV sheet or a JSON list of labelled messages needs converting first")
+    return source.iter_objects()
 
 
 def _checked_cue(path: Path, number: int, data: dict, safety: list | tuple = ()) -> str | None:
@@ -58,8 +68,10 @@ def read_labelled(path: str | Path) -> list[LabelledTurn]:
     path = Path(path)
     rows: list[LabelledTurn] = []
     ordered = False  # some line has a time or names its conversation
+    examples = True  # every line a data set's labelled example ("label"), as the JSON Lines reader asks
     for number, data in _objects(path):
         ordered = ordered or not unanswered(data)
+        examples = examples and labelled(data)
         for required in ("text", "move"):
             if required not in data:
                 raise InputError(path, f"missing field {required!r}", line=number)
@@ -84,7 +96,8 @@ def read_labelled(path: str | Path) -> list[LabelledTurn]:
         rows.append(LabelledTurn(turn, data["move"], cue, tuple(safety), hard_negative, number))
     if not rows:
         raise InputError(path, "no labelled turns in the file")
-    if is_message_list(len(rows), len({row.turn.speaker for row in rows} - {None}), ordered):
+    writers = len({row.turn.speaker for row in rows} - {None})
+    if is_message_list(len(rows), writers, ordered, all_labelled=examples):
         # separate messages (one writer's, or many people's), read as 'classify' reads them: each line a dialogue
         rows = [replace(row, turn=separate(row.turn, row.line)) for row in rows]
     return rows

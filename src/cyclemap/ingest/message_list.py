@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from ..codebook import CUES, Move
 from ..model import Turn
+from .clocks import CLOCKS
 from .columns import COLUMNS
 
 #: The writer of a list of messages that names nobody.
@@ -26,7 +28,7 @@ MANY_WRITERS = 6
 #: Keys that make a speaker-less row a transcript segment (it needs a speaker), not a message.
 SEGMENT_KEYS = ("start", "end", "start_time", "end_time")
 #: Keys that order or group rows, under cyclemap's names and other tools' (a "timestamp" is a clock too).
-ORDER_KEYS = (*COLUMNS["time"], *COLUMNS["conversation"])
+ORDER_KEYS = (*COLUMNS["time"], *CLOCKS, *COLUMNS["conversation"])
 #: Keys of structured server logs (python-json-logger, bunyan, pino, logstash): their "name"/"user" and
 #: "message" are a logger and an event, not a speaker and words.
 LOG_KEYS = ("level", "levelname", "severity", "loglevel", "log_level", "hostname", "pid", "logger",
@@ -66,9 +68,21 @@ def separate_writers(count: int) -> bool:
     return count <= 1 or count >= MANY_WRITERS
 
 
-def labelled(keys: Iterable[str]) -> bool:
-    """Whether a row carries a data set's label (:data:`LABEL_KEYS`, any case)."""
-    return any(isinstance(key, str) and key.strip().lower() in LABEL_KEYS for key in keys)
+def labelled(row: Mapping[str, object] | Iterable[str]) -> bool:
+    """Whether a row carries a data set's label (:data:`LABEL_KEYS`, any case). Given the row's values
+    too, a label that is a codebook move or cue ("pursue", "criticize") does not count: that is a coded
+    conversation (a therapist's transcript, coded turn by turn), whose turns need each other."""
+    values = row if isinstance(row, Mapping) else dict.fromkeys(row)
+    found = [value for key, value in values.items() if isinstance(key, str) and key.strip().lower() in LABEL_KEYS]
+    return bool(found) and not any(coded(value) for value in found)
+
+
+def coded(value: object) -> bool:
+    """Whether a label is one of the codebook's moves or cues."""
+    return isinstance(value, str) and value.strip().lower() in _CODEBOOK_LABELS
+
+
+_CODEBOOK_LABELS = frozenset({*(move.value for move in Move), *CUES})
 
 
 def is_message_list(rows: int, speakers: int, ordered: bool, all_labelled: bool = False) -> bool:

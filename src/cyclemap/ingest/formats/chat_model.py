@@ -24,7 +24,7 @@ text parts; a message of pictures only is a media turn.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ...model import Turn
@@ -81,9 +81,13 @@ def _words(value: Any) -> tuple[str, str] | None:
     return None
 
 
-def _turn(item: dict, turn_id: str, conversation: str | None) -> Turn | None:
-    """A spoken message as a turn, or None (an instruction, a program's answer, no words)."""
+def _turn(item: dict, turn_id: str, conversation: str | None, like: tuple[str, str] | None = None) -> Turn | None:
+    """A spoken message as a turn, or None (an instruction, a program's answer, no words). ``like``: the
+    shape of the conversation's first message; a message in it takes any role ("agent", "customer")."""
     shape = _shape(item)
+    if shape is None and like is not None and isinstance(item, dict) and isinstance(item.get(like[0]), str) \
+            and like[1] in item:
+        shape = like
     if shape is None:
         return None
     role = item[shape[0]]
@@ -93,11 +97,14 @@ def _turn(item: dict, turn_id: str, conversation: str | None) -> Turn | None:
     return Turn(turn_id, None, role, words[0], words[1], conversation=conversation)  # type: ignore[arg-type]
 
 
-def _message_list(source: Source) -> bool:
+Objects = Callable[[], Iterable[tuple[int, Any]]]
+
+
+def _message_list(objects: Objects) -> bool:
     """Whether single-message lines are separate messages: read ahead once to count writers."""
     speakers: set[str] = set()
     count = 0
-    for _, data in source.iter_objects():
+    for _, data in objects():
         shape = _shape(data)
         if shape is None or not message_list.unanswered(data):
             return False  # a line the reading names, or an ordered one
@@ -108,27 +115,40 @@ def _message_list(source: Source) -> bool:
     return message_list.is_message_list(count, len(speakers), ordered=False)
 
 
-def read_chat_lines(source: Source, options: ReadOptions) -> Iterator[tuple[int, Turn, dict]]:
-    """(line number, turn, the object it stands for) for each spoken message, in order."""
+def read_chat_lines(source: Source, options: ReadOptions,
+                    objects: Objects | None = None) -> Iterator[tuple[int, Turn, dict]]:
+    """(line number, turn, the object it stands for) for each spoken message, in order; ``objects``:
+    where they come from instead of the file's lines (the items of a JSON list)."""
+    objects = objects or source.iter_objects
     separate: bool | None = None
-    for number, data in source.iter_objects():
+    spoken = 0  # a file of instructions and tool answers only is no chat: said on one line, not read as empty
+    for number, data in objects():
+        if not isinstance(data, dict):
+            raise source.error(f"item {number} is not a JSON object", line=number)
         items = _conversation(data)
         if items is not None:
+            like = _shape(items[0])
             name = data.get("id", data.get("conversation_id"))
             conversation = str(name) if isinstance(name, (str, int)) and not isinstance(name, bool) else f"chat-{number}"
             for index, item in enumerate(items, start=1):
-                turn = _turn(item, f"{number}.{index}", conversation)
+                turn = _turn(item, f"{number}.{index}", conversation, like)
                 if turn is not None:
+                    spoken += 1
                     yield number, turn, turn.to_json()
             continue
         if _shape(data) is None:
             raise source.error("not a chat message: no role and content, and no list of messages", line=number,
                                hint='each line needs e.g. {"role": "user", "content": "…"}')
         if separate is None:
-            separate = _message_list(source)
+            separate = _message_list(objects)
             if separate:
                 options.warn(message_list.warning(source.label))
         thread = data.get("conversation", data.get("conversation_id"))
         turn = _turn(data, str(data.get("id", number)), str(thread) if isinstance(thread, (str, int)) else None)
         if turn is not None:
+            spoken += 1
             yield number, message_list.separate(turn, number) if separate else turn, data
+    if not spoken:
+        raise source.error("no message anyone in the chat wrote: only system, developer or tool lines, "
+                           "or no words",
+                           hint="a chat model's file needs user or assistant messages with content")

@@ -14,7 +14,7 @@ from pathlib import Path
 from ...model import Turn
 from ..registry import Reader, Sample, register
 from ..source import ReadOptions, Source
-from .transcript import is_stamped, looks_like_transcript, turns_from_lines
+from .transcript import is_headed, is_stamped, looks_like_transcript, turns_from_lines
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DOCUMENT = "word/document.xml"
@@ -66,4 +66,5 @@ class DocxReader(Reader):
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Turn]:
         lines = paragraphs(Source(path, DOCUMENT))
-        yield from turns_from_lines(enumerate(lines, start=1), stamped=is_stamped(lines[:200]))
+        yield from turns_from_lines(enumerate(lines, start=1), stamped=is_stamped(lines[:200]),
+                                    headed=is_headed(lines[:200]))

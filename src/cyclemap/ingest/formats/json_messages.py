@@ -47,6 +47,8 @@ from typing import Any
 
 from ...model import Turn, turn_kind
 from .. import message_list
+from . import chat_model
+from ..clocks import CLOCKS, other_clock
 from ..registry import Reader, Sample, register
 from ..source import ReadOptions, Source, strip_marks
 from .table import COLUMNS, date_order, parse_time
@@ -56,7 +58,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     # A display name before an account id ("sender": "+1555…", "sender_name": "John").
     # Last, an account number when nothing names the person (Telethon's messages: "sender_id": 10).
     "speaker": ("sender_name", "author_name", "display_name", "from_name", *COLUMNS["speaker"], "sender_id", "from_id"),
-    "time": (*COLUMNS["time"], "ts", "sent_at", "created", "time_sent", "sent_time"),
+    "time": COLUMNS["time"],  # then other tools' names (clocks.CLOCKS), where a non-date is skipped
     # A dump of several chats names each message's chat (an iMessage database's "chat", a bridge's "chat_jid").
     "conversation": (*COLUMNS["conversation"], "chat_id", "thread_id", "chat_jid"),
 }
@@ -137,7 +139,7 @@ def _message_list(items: list[Any], unnamed: bool, examples: bool = False) -> bo
     example (``examples``)."""
     messages = [item for item in items if isinstance(item, dict)]
     ordered = any(not message_list.unanswered({key.lower(): value for key, value in item.items()},
-                                                (*_KEYS["time"], *_KEYS["conversation"]))
+                                                (*_KEYS["time"], *CLOCKS, *_KEYS["conversation"]))
                   for item in messages)
     speakers = set() if unnamed else {name for item in messages if (name := _name(_field(item, "speaker")))}
     return message_list.is_message_list(len(messages), len(speakers), ordered, examples)
@@ -161,6 +163,10 @@ def _turns(source: Source, options: ReadOptions) -> Iterator[Turn]:
     items = _list(source.load_json())
     if items is None:
         raise source.error("no list of messages in this JSON document")
+    if items and isinstance(items[0], dict) and chat_model.is_chat_line(items[0]):
+        # a chat model's messages or conversations, as JSON Lines would hold them one a line
+        yield from (turn for _, turn, _ in chat_model.read_chat_lines(source, options, lambda: enumerate(items, 1)))
+        return
     unnamed = not any(_looks_like_message(item) for item in items[:20])
     if unnamed and not any(_unnamed_message(item) for item in items[:20]):
         raise source.error(
@@ -168,7 +174,9 @@ def _turns(source: Source, options: ReadOptions) -> Iterator[Turn]:
             hint="each message needs a sender (e.g. 'sender', 'author', 'from') and its words ('text', 'message')",
         )
     examples = all(message_list.labelled(item) for item in items if isinstance(item, dict))
-    separate = _message_list(items, unnamed, examples)
+    # messages marked as the owner's (is_from_me …) are a phone's conversation: the owner writes too
+    owned = any(isinstance(item, dict) and item.get(key) is True for item in items for key in _FROM_ME)
+    separate = not owned and _message_list(items, unnamed, examples)
     if separate:
         options.warn(message_list.warning(source.label, "item", examples))
     dayfirst = options.dayfirst
@@ -188,7 +196,7 @@ def _turns(source: Source, options: ReadOptions) -> Iterator[Turn]:
         if text is None and speaker is None:
             continue  # not a message (a date divider, a placeholder object)
         try:
-            time = _time(_field(item, "time"), dayfirst)
+            time = _time(_field(item, "time"), dayfirst) or other_clock(item, dayfirst)
             kind = turn_kind(_field(item, "kind")) if isinstance(_field(item, "kind"), str) else "message"
         except (ValueError, OverflowError, OSError) as error:
             raise source.error(f"message {index}: {error}") from None
@@ -226,7 +234,7 @@ class JsonMessagesReader(Reader):
             first, _ = json.JSONDecoder().raw_decode(text, found.end() - 1)
         except (json.JSONDecodeError, RecursionError):
             return 0.0
-        if _looks_like_message(first):
+        if _looks_like_message(first) or isinstance(first, dict) and chat_model.is_chat_line(first):
             return 0.5
         return 0.35 if _unnamed_message(first) else 0.0  # messages that name nobody: other readers come first
 

@@ -35,6 +35,7 @@ from typing import IO
 
 from ...errors import CyclemapError
 from ...model import Turn
+from ..clocks import LINE_CLOCKS, other_clock
 from ..registry import Reader, Sample, register
 from ..message_list import (
     LOG_KEYS,
@@ -137,6 +138,8 @@ def _turn(source: Source, number: int, data: dict, key: str | None, words: str =
         raise source.error(f"missing field '{key}'", line=number, hint="use null for system lines")
     if key != "speaker":
         data = {**data, "speaker": data[key] if key else UNNAMED}
+    if "time" not in data and (clock := other_clock(data, names=LINE_CLOCKS)) is not None:
+        data = {**data, "time": clock.isoformat()}  # "timestamp", "created_at", "ts" …: other tools' names
     if "id" not in data:
         data = {**data, "id": str(number)}  # a copy: classify writes the line back as given
     try:

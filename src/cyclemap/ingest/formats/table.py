@@ -19,6 +19,7 @@ from typing import IO
 from ...errors import InputError
 from ...model import TURN_KINDS, Turn
 from .. import message_list
+from ..clocks import CLOCKS, read_clock
 from ..columns import COLUMNS
 from ..registry import Reader, Sample, register
 from ..source import MAX_LINE_BYTES, ReadOptions, Source
@@ -43,6 +44,8 @@ def _columns(header: list[str]) -> dict[str, int]:
             if name in lowered:
                 found[field] = lowered.index(name)
                 break
+    if "time" not in found:  # another tool's name for the clock ("ts", "sent_at" …), read leniently
+        found.update({"clock": lowered.index(name) for name in reversed(CLOCKS) if name in lowered})
     return found
 
 
@@ -58,12 +61,13 @@ def _dialect(header_line: str) -> type[csv.Dialect]:
 
 
 # Other tools' sheets write times their own way: "03/12/2024 21:04", "12/3/24,
-# 9:04:11 PM", "Aug 30, 2024 10:42:49 PM", "30 Aug 2024 22:42", or epoch numbers.
+# 9:04:11 PM", "Aug 30, 2024 10:42:49 PM", "30 Aug 2024 22:42", DiscordChatExporter's older
+# "01-Jan-20 01:33 AM" (a two-digit year after a worded month is 20xx), or epoch numbers.
 _CLOCK = r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:[.,]\d+)?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?"
 _NUMERIC = re.compile(rf"(?P<a>\d{{1,4}})[./-](?P<b>\d{{1,2}})[./-](?P<c>\d{{2,4}}),?[\sT]+{_CLOCK}")
 _WORDED = re.compile(
-    rf"(?:(?P<mon>[A-Za-z]{{3,9}})\.? (?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}}) (?P<mon2>[A-Za-z]{{3,9}})\.?),? "
-    rf"(?P<year>\d{{4}}),?\s+(?:at\s+)?{_CLOCK}"
+    rf"(?:(?P<mon>[A-Za-z]{{3,9}})\.? (?P<day>\d{{1,2}})|(?P<day2>\d{{1,2}})[ -](?P<mon2>[A-Za-z]{{3,9}})\.?)(?:,? |-)"
+    rf"(?P<year>\d{{4}}|\d{{2}}),?\s+(?:at\s+)?{_CLOCK}"
 )
 _EPOCH = re.compile(r"\d{9,10}(?:\.\d+)?|\d{12,13}")
 
@@ -108,7 +112,8 @@ def _time(value: str, dayfirst: bool = True) -> datetime | None:
         pass
     try:
         if _EPOCH.fullmatch(value):
-            seconds = float(value) / (1000 if len(value) >= 12 else 1)
+            # milliseconds have 12 or 13 digits before any point; Slack's "1764180000.000100" is seconds
+            seconds = float(value) / (1000 if len(value.split(".")[0]) >= 12 else 1)
             return datetime.fromtimestamp(seconds, tz=UTC)
         numeric = _NUMERIC.fullmatch(value)
         if numeric:
@@ -117,8 +122,9 @@ def _time(value: str, dayfirst: bool = True) -> datetime | None:
         if worded:
             month = ENGLISH_MONTHS.get((worded.group("mon") or worded.group("mon2")).lower())
             if month is not None:
+                year = int(worded.group("year"))
                 return datetime(
-                    int(worded.group("year")), month, int(worded.group("day") or worded.group("day2")),
+                    year + 2000 if year < 100 else year, month, int(worded.group("day") or worded.group("day2")),
                     _hour(worded.group("h"), worded.group("ampm")), int(worded.group("mi")), int(worded.group("s") or 0),
                 )
     except (ValueError, OverflowError, OSError):
@@ -181,7 +187,8 @@ class CsvReader(Reader):
             dayfirst = self._dayfirst(source, {**found, "time": day_column} if day_column is not None else found, options)
             owner = options.owner or "Me"
             examples = message_list.labelled(header)  # a data set's sheet: a label on every row
-            separate = _message_list(source, found, unnamed, examples)
+            # a direction column (incoming/outgoing) is a phone's conversation: the owner writes too
+            separate, examples = _message_list(source, found, unnamed, examples) if direction is None else (False, False)
             if separate:
                 options.warn(message_list.warning(source.label, "row", examples))
             count = 0
@@ -243,7 +250,7 @@ class CsvReader(Reader):
         if kind not in TURN_KINDS:
             kind = "message"  # another tool's "type" column (e.g. "text", "photo")
         try:
-            time = _time(cell("time") or "", dayfirst)
+            time = _time(cell("time") or "", dayfirst) if "clock" not in found else read_clock(cell("clock"), dayfirst)
         except ValueError as error:
             raise source.error(str(error), line=line) from None
         speaker = cell("speaker")
@@ -267,28 +274,33 @@ class CsvReader(Reader):
             ])
 
 
-def _message_list(source: Source, found: dict[str, int], unnamed: bool, examples: bool = False) -> bool:
+def _message_list(source: Source, found: dict[str, int], unnamed: bool, examples: bool = False) -> tuple[bool, bool]:
     """Whether the rows are separate messages (:func:`.message_list.is_message_list`): no time or
     conversation column, and one writer, nobody named, many, or a label column (``examples``). A
-    first pass counts the rows and writers (up to six), so the turns still stream."""
-    if "time" in found or "conversation" in found:
-        return False
+    first pass counts the rows and writers (up to six), so the turns still stream. Also returns whether
+    the rows are a data set's examples (a label column none of whose labels is the codebook's)."""
+    if "time" in found or "clock" in found or "conversation" in found:
+        return False, False
     index = found.get("speaker")
     speakers: set[str] = set()
     count = 0
     with source.text_stream() as stream:
         head = stream.readline()
+        labels = [i for i, name in enumerate(next(csv.reader([head], _dialect(head)), []))
+                  if name.strip().lower() in message_list.LABEL_KEYS]
         try:
             for row in csv.reader(stream, _dialect(head)):
                 if not any(cell.strip() for cell in row):
                     continue
                 count += 1
+                if examples and any(i < len(row) and message_list.coded(row[i]) for i in labels):
+                    examples = False  # coded by the codebook: one conversation's turns, not examples
                 if not unnamed and index is not None and index < len(row) and row[index].strip():
                     if len(speakers) < message_list.MANY_WRITERS:
                         speakers.add(row[index])
         except (csv.Error, UnicodeDecodeError):
-            return False  # the reading says what is wrong, with its line
-    return message_list.is_message_list(count, len(speakers), ordered=False, all_labelled=examples)
+            return False, False  # the reading says what is wrong, with its line
+    return message_list.is_message_list(count, len(speakers), ordered=False, all_labelled=examples), examples
 
 
 def _day_column(header: list[str], found: dict[str, int]) -> int | None:

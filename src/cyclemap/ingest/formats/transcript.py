@@ -11,7 +11,8 @@ versions ``10:05:30 From  Sam : words``). WhisperX writes ``[SPEAKER_00]: words`
 10:30``) is a clock, not a speaker.
 
 This is how therapists, researchers and transcription tools most often write
-a conversation down. A line without a speaker continues the turn before it
+a conversation down. A thread copied out of Slack has a heading per message too
+(``Sam (Design) - 10:30 AM``). A line without a speaker continues the turn before it
 (a long utterance wrapped over lines); lines before the first speaker (a
 title, a date) are kept as a system turn so nothing is lost.
 """
@@ -35,6 +36,13 @@ SPEAKER = r"(?P<speaker>[^\W\d_][\w .'’\-()&/]{0,38}?)"
 SPEAKER_LINE = re.compile(rf"^\s*(?:{STAMP}\s*)?{SPEAKER}\s*(?::\s?|：\s*)(?P<text>.*)$")
 # Otter.ai and tools like it: "Speaker 1  0:03" alone on a line, the words below it.
 OTTER_LINE = re.compile(rf"^\s*{SPEAKER}(?:\s{{2,}}|\t)(?P<at>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)\s*$")
+# A thread copied out of Slack: "Sam Lee  10:30 AM" or "Sam (Design) - 10:30 AM" alone on a line, the
+# words below. The clock has no date: it becomes the turn's offset (seconds since midnight); a role in
+# brackets after the name is not part of it. Only with AM/PM: "Speaker 1  10:30" is Otter's offset.
+SLACK_LINE = re.compile(
+    r"^\s*(?P<speaker>[^\W\d_][\w .'’\-&/]{0,38}?)(?:\s*\([^()\n]{1,30}\))?(?:\s+[-–]\s+|\s{2,}|\t)"
+    r"(?P<h>\d{1,2}):(?P<m>[0-5]\d)\s?(?P<ampm>[AaPp])\.?[Mm]\.?\s*$"
+)
 # Rev, Descript and many transcription tools: the time after the name, "Speaker 1 (00:15): words",
 # "Speaker 1 (00:00:00):" alone on a line, "**Sam (00:02)**" in Markdown, or a range "(00:01,500 – 00:05,200)".
 _CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?"
@@ -105,6 +113,12 @@ def split_speaker(line: str) -> tuple[str | None, str, float | None]:
         speaker = heading.group("speaker").strip()
         if speaker.lower() not in NOT_SPEAKERS and len(speaker.split()) <= 4:
             return speaker, "", stamp_seconds(heading.group("at"))
+    slack = SLACK_LINE.match(line)
+    if slack and int(slack["h"]) <= 12:
+        speaker = slack.group("speaker").strip()
+        if speaker.lower() not in NOT_SPEAKERS and len(speaker.split()) <= 4:
+            hour = int(slack["h"]) % 12 + (12 if slack["ampm"] in "Pp" else 0)
+            return speaker, "", float(hour * 3600 + int(slack["m"]) * 60)
     zoom = ZOOM_LINE.match(line)
     if zoom and len(zoom.group("speaker").split()) <= 4:  # before "Name: text", which would name "From Sam"
         return zoom.group("speaker").strip(), zoom.group("text"), stamp_seconds(zoom.group("bare"))
@@ -148,10 +162,23 @@ def is_stamped(lines: Iterable[str]) -> bool:
     return stamped > 0 and stamped >= 4 * unstamped
 
 
-def turns_from_lines(lines: Iterable[tuple[int, str]], *, stamped: bool = False) -> Iterator[Turn]:
+def is_headed(lines: Iterable[str]) -> bool:
+    """Whether the speakers' names stand alone on their lines ("Sam:", the words below) for at least
+    half of the speaker lines and twice or more: then "Note: …" inside the words is not a new speaker."""
+    headings = labelled = 0
+    for line in lines:
+        speaker, text, offset = split_speaker(line)
+        if speaker is not None and offset is None:
+            labelled += 1
+            headings += not text.strip()
+    return headings >= 2 and headings * 2 >= labelled
+
+
+def turns_from_lines(lines: Iterable[tuple[int, str]], *, stamped: bool = False, headed: bool = False) -> Iterator[Turn]:
     """Group (number, line) pairs into turns; shared by the text and DOCX readers.
 
-    With ``stamped``, lines before the first stamped speaker line are a header.
+    With ``stamped``, lines before the first stamped speaker line are a header. With ``headed``
+    (:func:`is_headed`), only a name alone on its line opens a turn.
     """
     speaker: str | None = None
     parts: list[str] = []
@@ -161,11 +188,17 @@ def turns_from_lines(lines: Iterable[tuple[int, str]], *, stamped: bool = False)
     preamble: list[str] = []
     count = 0
     pending_blank = 0
+    last_offset, midnights = 0.0, 0  # a copied Slack thread's clock going back half a day: past midnight
 
     def flush() -> Turn:
-        nonlocal count
+        nonlocal count, last_offset, midnights
         count += 1
-        return Turn(id=str(count), time=clock, speaker=speaker, text="\n".join(parts), offset=offset)
+        at = offset
+        if at is not None:
+            if at + midnights * 86_400 < last_offset - 43_200:
+                midnights += 1
+            at = last_offset = at + midnights * 86_400
+        return Turn(id=str(count), time=clock, speaker=speaker, text="\n".join(parts), offset=at)
 
     for _number, raw in lines:
         line = strip_marks(raw)
@@ -182,6 +215,8 @@ def turns_from_lines(lines: Iterable[tuple[int, str]], *, stamped: bool = False)
         if stamped and speaker is None and when is None:
             who = None
             text = line
+        elif headed and speaker is not None and when is None and text.strip():
+            who, text = None, line  # "Repeat after me: …" under a "Sam:" heading is Sam's words
         if who is None:
             if speaker is None:
                 preamble.append(line.strip())
@@ -214,7 +249,7 @@ def looks_like_transcript(lines: list[str]) -> float:
     content = [line for line in lines if line.strip()]
     if len(content) < 2:
         return 0.0
-    headings = sum(1 for line in content if OTTER_LINE.match(line) or ZOOM_LINE.match(line))
+    headings = sum(1 for line in content if OTTER_LINE.match(line) or ZOOM_LINE.match(line) or SLACK_LINE.match(line))
     if headings >= 2 and headings * 5 >= len(content):  # Otter- or Zoom-style: one heading per turn
         return 0.5
     labelled = [split_speaker(line)[0] for line in content]
@@ -250,4 +285,4 @@ class PlainTranscriptReader(Reader):
             head.append(line)
             if len(head) >= 200:
                 break
-        yield from turns_from_lines(source.iter_lines(), stamped=is_stamped(head))
+        yield from turns_from_lines(source.iter_lines(), stamped=is_stamped(head), headed=is_headed(head))

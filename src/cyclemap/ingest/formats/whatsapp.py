@@ -482,10 +482,27 @@ def _turn(count: int, current: tuple[datetime, str | None, TurnKind], parts: lis
     time, speaker, kind = current
     if kind == "message" and len(parts) > 1 and _is_poll(parts):
         kind = "media"
+    elif kind == "media" and speaker is not None:
+        caption = _caption(parts)
+        if caption:  # the words sent with a picture are a message to read, as Telegram's reader does
+            kind, parts = "message", [caption]
     text = parts[0] if len(parts) == 1 else "\n".join(parts)
     if text.endswith(">"):  # "… <This message was edited>": the app's note, not the writer's words
         text = words.EDITED.sub("", text)
     return Turn(str(count), time, speaker, _unmarked(text), kind)
+
+
+def _caption(parts: list[str]) -> str:
+    """The words a person sent with a file: after its placeholder on the same line, or on the
+    lines below ("IMG-….jpg (file attached)" then "look at this"); "" when there are none. A line
+    that is only a file's name (Android writes a document's name under it) is not a caption."""
+    match = words.CAPTIONED.match(_unmarked(parts[0]))
+    if match is None:  # a shared place, a contact, a view-once "null": no caption
+        return ""
+    lines = [_unmarked(parts[0])[match.end() :], *parts[1:]]
+    while lines and (not lines[0].strip() or words.FILE_NAME.fullmatch(_unmarked(lines[0]).strip())):
+        lines.pop(0)
+    return "\n".join(lines).strip()
 
 
 def _is_poll(parts: list[str]) -> bool:

@@ -77,14 +77,15 @@ _ANDROID_OMITTED_OTHER = (
     r"|medya dahil edilmedi|media tidak disertakan"
     r"|رسانه حذف شد|تم استبعاد الوسائط)>"
 )
-# Android's "<Media omitted>" in the app's other languages, as two parsers list the app's own
+# Android's "<Media omitted>" in the app's other languages (Finnish also "<Mediaa ei sisällytetty>",
+# "media not included", as a Finnish parser's test writes it), as two parsers list the app's own
 # strings (mlomb/chat-analytics; a Dart parser quoting WhatsApp's strings.xml), which agree: a
 # message that is only one of these phrases in angle brackets is the placeholder, not words.
 _ANDROID_OMITTED_APP = (
     r"<\s?(?:media weggelaat|media buraxıldı|media çıxarılmışdır|без файл|মিডিয়া বাদ দেওয়া হয়েছে"
     r"|fitxers multimèdia omesos|mitjans omesos|medier udeladt|mediefil udeladt"
     r"|αρχείο παραλήφθηκε|εξαίρεση πολυμέσων|meedia välja jäetud|meedia ära jäetud"
-    r"|پيوست نما/آهنگ حذف شد|media jätettiin pois|media jätetty pois|મિડિયા છોડી મૂકાયું|મીડિયા અવગણવામાં આવ્યા"
+    r"|پيوست نما/آهنگ حذف شد|media jätettiin pois|media jätetty pois|mediaa ei sisällytetty|મિડિયા છોડી મૂકાયું|મીડિયા અવગણવામાં આવ્યા"
     r"|मीडिया के बिना|medijski zapis izostavljen|média elhagyva|hiányzó médiafájl"
     r"|המדיה לא נכללה|מדיה הושמטה|メディアなし|メディアは含まれていません|файлдар қосылмаған|файл қосылған жоқ"
     r"|미디어 파일 제외됨|미디어 파일을 생략한 대화내용|medija praleista|praleistas medijos turinys"
@@ -367,14 +368,31 @@ SUBJECT_QUOTES = '"“„«'
 
 
 #: A placeholder with the caption on the same line, as WhatsApp Web's export writes it:
-#: "<image omitted> the queue at the pharmacy", "IMG_1.jpg (file attached) the queue".
+#: "<image omitted> the queue at the pharmacy", "IMG_1.jpg (file attached) the queue"; and as iOS
+#: does: "<attached: 00000031-PHOTO-….jpg> the queue".
 #: The file's name opens the text and holds no space: "I sent the report.pdf (file attached) yesterday,
 #: did you open it?" is someone's words.
 MEDIA_WITH_CAPTION = re.compile(
-    rf"(?:{_ANDROID_OMITTED}|[^\s<>]+\.\w{{1,8}} \((?:{_ATTACHED_WORDS})\)"
+    rf"(?:{_ANDROID_OMITTED}|{_IOS_ATTACHED}|[^\s<>]+\.\w{{1,8}} \((?:{_ATTACHED_WORDS})\)"
     r"|(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.\w{0,8} \([^()\n]{2,40}\))\s",
     re.IGNORECASE,
 )
+
+#: A placeholder of a file a person sent (not a shared place or contact, not "null"), to find
+#: the caption a person wrote with it: on the same line ("<attached: 1.jpg> look", "IMG-1.jpg
+#: (file attached) look") or on the lines below. ``CAPTIONED.match(text).end()`` is where the
+#: caption starts.
+CAPTIONED = re.compile(
+    rf"(?:{_ANDROID_OMITTED}|{_ANDROID_OMITTED_OTHER}|{_ANDROID_OMITTED_APP}|{_IOS_ATTACHED}"
+    rf"|{_OLD_IOS_ATTACHED}|[^\s<>]+\.\w{{1,8}} \((?:{_ATTACHED_WORDS})\)"
+    r"|(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+\.\w{0,8} \([^()\n]{2,40}\))(?:\s+|$)"
+    rf"|(?:{_IOS_OMITTED}|{_IOS_OMITTED_PHRASES}|{_ANDROID_ATTACHED})$",
+    re.IGNORECASE,
+)
+
+#: A line that is only a file's name ("weekend plan.pdf"): Android writes a document's own name
+#: under its placeholder; that is the app's, not a caption.
+FILE_NAME = re.compile(r"[^\n/\\]{1,160}\.(?=[0-9]{0,4}[A-Za-z])[A-Za-z0-9]{2,5}")
 
 #: WhatsApp Web's note before a forwarded message's words: the app's, not the writer's.
 FORWARDED = re.compile(r"\[Forwarded(?: many times)?\] ")
