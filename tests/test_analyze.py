@@ -32,7 +32,7 @@ def write_turns(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("mode", "model"), [([], "blend.v1"), (["--fast"], "fast.v2")])
+@pytest.mark.parametrize(("mode", "model"), [([], "blend.v5"), (["--fast"], "fast.v2")])
 def test_sample_chat_gives_a_valid_document(cli, mode, model):
     document = analyze_json(cli, *mode, str(SAMPLE))
     assert document["participants"] == ["Sam", "Alex"]

@@ -73,7 +73,7 @@ class MoveModel(ABC):
 
 
 #: The model ``eval`` and ``classify`` use when none is named.
-DEFAULT_MODEL = "blend.v1"
+DEFAULT_MODEL = "blend.v5"  # blend.v1's recipe on encoder.v1s (static scales: labels independent of batching)
 
 M = TypeVar("M", bound=type[MoveModel])
 _MODELS: dict[str, Callable[[], MoveModel]] = {}

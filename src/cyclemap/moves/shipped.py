@@ -15,6 +15,20 @@ from .stacked import LOOK_BACK, Combiner, combiner_features, cue_shares, earlier
 register_model("encoder.v1")(EncoderModel)
 
 
+@register_model("encoder.v1s")
+class StaticEncoderModel(EncoderModel):
+    """encoder.v1 with its activations quantised statically: the same int8 weights and context head,
+    each activation's scale fixed once on train-split texts (``train/export_static_encoder.py``)
+    instead of measured per ONNX batch. A turn's vector, and so its label, no longer depends on the
+    turns encoded beside it (byte for byte: alone, in a batch of 64, in any batch).
+    """
+
+    name = "encoder.v1s"
+
+    def __init__(self, *, weights: str = "encoder-v1s", threads: int = 0) -> None:
+        super().__init__(weights=weights, threads=threads)
+
+
 def _fast_folder(folder: str = "fast-v1") -> Path:
     return Path(str(resources.files("cyclemap.moves") / "weights" / folder))
 
@@ -63,7 +77,8 @@ class BlendModel(MoveModel):
 
     name = "blend.v1"
     pretrained = True
-    #: The encoder's weights folder and the fast model (a later blend changes them).
+    #: The encoder (class and weights folder) and the fast model (a later blend changes them).
+    ENCODER_MODEL: type[EncoderModel] = EncoderModel
     ENCODER_FOLDER = "encoder-v1"
     FAST_MODEL: type[ShippedFastModel] = ShippedFastModel
     #: Share of the encoder in the blend (the rest is the fast model's), chosen on dev.
@@ -76,13 +91,13 @@ class BlendModel(MoveModel):
         self.encoder_weight = encoder_weight
 
     def fit(self, dialogues=(), labels=()):  # type: ignore[override]
-        self.encoder_ = EncoderModel(weights=self.ENCODER_FOLDER).fit()
+        self.encoder_ = self.ENCODER_MODEL(weights=self.ENCODER_FOLDER).fit()
         self.fast_ = self.FAST_MODEL().fit()
         self.weight_ = self.ENCODER_WEIGHT if self.encoder_weight is None else self.encoder_weight
         return self
 
     def version(self) -> str:
-        parts = (EncoderModel(weights=self.ENCODER_FOLDER).version(), self.FAST_MODEL().version(), self.ENCODER_WEIGHT, self.SHARPEN)
+        parts = (self.ENCODER_MODEL(weights=self.ENCODER_FOLDER).version(), self.FAST_MODEL().version(), self.ENCODER_WEIGHT, self.SHARPEN)
         return f"{self.name}:" + ":".join(str(p) for p in parts)
 
     def predict_rows(self, requests):  # type: ignore[override]
@@ -104,6 +119,18 @@ class BlendModel(MoveModel):
 
         rows = self.predict_rows([(turns, range(len(turns))) for turns in dialogues])
         return [labels_from_class_probs(r[:, : len(CLASSES)]) for r in rows]
+
+
+@register_model("blend.v5")
+class StaticBlendModel(BlendModel):
+    """blend.v1's recipe (fast.v1, weight 0.5, sharpening 1.4, the encoder's safety flags) on
+    encoder.v1s: a turn's label depends only on its window, never on which other turns were
+    encoded in the same batch (blend.v1 changed 27-37 of 2,002 dev moves with the batching).
+    """
+
+    name = "blend.v5"
+    ENCODER_MODEL = StaticEncoderModel
+    ENCODER_FOLDER = "encoder-v1s"
 
 
 @register_model("blend.v2")
