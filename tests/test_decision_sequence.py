@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +11,6 @@ import pytest
 
 import cyclemap.classify as classify_module
 from cyclemap.classify import classify_stream, input_turns
-from cyclemap.model import Turn
 from cyclemap.moves.cache import LabelCache
 from cyclemap.moves.classes import CLASS_MOVE, CLASSES, MOVES, decode, move_probabilities
 from cyclemap.moves.context import CONTEXT, context_features
@@ -19,23 +18,7 @@ from cyclemap.moves.labeller import Labeller
 from cyclemap.moves.registry import NotFittedError, available_models, make_model
 from cyclemap.moves.sequence import MoveSequence, cut_context
 
-START = datetime(2025, 3, 1, 17)
-
-
-def chat(lines: list[tuple[str, str]], start: datetime = START) -> list[Turn]:
-    return [Turn(id=str(i), time=start + timedelta(minutes=4 * i), speaker=s, text=t) for i, (s, t) in enumerate(lines)]
-
-
-FIGHT = chat([
-    ("Sam", "can you pick up milk on the way home?"),
-    ("Alex", "sure"),
-    ("Sam", "you NEVER listen to me. why do I even bother talking to you"),
-    ("Alex", "I need a minute, I can't do this right now"),
-    ("Sam", "there it is again. you always walk away"),
-    ("Alex", "ok"),
-    ("Sam", "I'm sorry I snapped. can we talk after dinner?"),
-    ("Alex", "yeah. I'm sorry too"),
-])
+from .sample_chats import FIGHT, chat
 
 
 @pytest.fixture(scope="module")

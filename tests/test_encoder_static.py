@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from cyclemap.model import Turn
 from cyclemap.moves.cache import LabelCache
 from cyclemap.moves.labeller import Labeller
 from cyclemap.moves.registry import DEFAULT_MODEL, available_models, make_model
+
+from .sample_chats import FIGHT, chat
 
 WEIGHTS = Path(str(resources.files("cyclemap.moves") / "weights"))
 WORDS = ("you never listen to me why do I even bother I need a minute can we talk after dinner "
@@ -27,21 +27,8 @@ def texts(count: int, seed: int) -> list[str]:
     return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 80))) for _ in range(count)]
 
 
-def chat(lines: list[tuple[str, str]]) -> list[Turn]:
-    start = datetime(2025, 3, 1, 17)
-    return [Turn(id=str(i), time=start + timedelta(minutes=4 * i), speaker=s, text=t) for i, (s, t) in enumerate(lines)]
 
 
-FIGHT = chat([
-    ("Sam", "can you pick up milk on the way home?"),
-    ("Alex", "sure"),
-    ("Sam", "you NEVER listen to me. why do I even bother talking to you"),
-    ("Alex", "I need a minute, I can't do this right now"),
-    ("Sam", "there it is again. you always walk away"),
-    ("Alex", "ok"),
-    ("Sam", "I'm sorry I snapped. can we talk after dinner?"),
-    ("Alex", "yeah. I'm sorry too"),
-])
 
 
 @pytest.fixture(scope="module")
