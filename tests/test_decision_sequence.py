@@ -31,10 +31,7 @@ def v1():
     return make_model("blend.v1").fit()
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("CYCLEMAP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("CYCLEMAP_PASSPHRASE", raising=False)
+pytestmark = pytest.mark.usefixtures("data_home")  # conftest's: a data folder of each test's own
 
 
 def test_blend_v4_is_registered_beside_the_old_names_and_refuses_to_predict_unfitted():

@@ -36,10 +36,7 @@ def static():
     return make_model("encoder.v1s").fit()
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("CYCLEMAP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("CYCLEMAP_PASSPHRASE", raising=False)
+pytestmark = pytest.mark.usefixtures("data_home")  # conftest's: a data folder of each test's own
 
 
 def test_a_text_reads_the_same_alone_and_in_any_batch_of_64(static):

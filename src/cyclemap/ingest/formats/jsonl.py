@@ -45,7 +45,6 @@ from ..message_list import (
     is_message_list,
     labelled,
     separate as separate_turn,
-    separate_writers,
     unanswered,
     warning,
 )
@@ -53,8 +52,7 @@ from ..source import ReadOptions, Source, first_json_object
 from . import chat_model
 from .table import COLUMNS
 
-# The rule for lists of separate messages is shared with the CSV and JSON readers (re-exported here).
-__all__ = ["MANY_WRITERS", "UNNAMED", "JsonLinesReader", "read_lines", "separate_writers", "unanswered"]
+__all__ = ["JsonLinesReader", "read_lines"]
 
 
 def _long_first_line(sample: Sample) -> bool:
@@ -180,7 +178,7 @@ def read_lines(source: Source, options: ReadOptions) -> Iterator[tuple[int, Turn
 
 def _message_list(source: Source, key: str | None, words: str) -> tuple[bool, bool]:
     """Whether the file is two or more unanswered lines by one speaker (or none named), by
-    so many speakers that they cannot be one couple's or family's talk (:func:`separate_writers`),
+    so many speakers that they cannot be one couple's or family's talk (:func:`..message_list.separate_writers`),
     or all labelled examples of a data set; and whether they are all labelled (for the warning).
 
     Read ahead once (to the end where speakers vary, else stopping at the first line that breaks
